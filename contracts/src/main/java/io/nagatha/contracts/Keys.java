@@ -1,0 +1,77 @@
+package io.nagatha.contracts;
+
+/**
+ * Every Redis key and stream name Nagatha uses, in one place.
+ *
+ * <p>Keys that belong to one session carry the session id as a hash tag ({@code {sessionId}}), and
+ * keys of one user carry the user id, so that a Lua script or MULTI touching several keys of one
+ * session stays inside one Redis Cluster slot.
+ */
+public final class Keys {
+
+    /** Turns waiting for an agent; read through the consumer group {@link #TURNS_GROUP}. */
+    public static final String TURNS = "nagatha:turns";
+    public static final String TURNS_GROUP = "agents";
+
+    /** Tool calls waiting for the pool; read through the consumer group {@link #TOOL_CALLS_GROUP}. */
+    public static final String TOOL_CALLS = "nagatha:tool-calls";
+    public static final String TOOL_CALLS_GROUP = "pool";
+
+    /** Sorted set: id of every active session, scored by its last activity (epoch ms). */
+    public static final String ACTIVE_SESSIONS = "nagatha:sessions:active";
+
+    /** Hash written by the pool service: server name to its state as JSON. */
+    public static final String MCP_SERVERS = "nagatha:mcp:servers";
+
+    private Keys() {
+    }
+
+    /** Hash: the session's scalar fields (see {@link Session}). */
+    public static String session(String sessionId) {
+        return "nagatha:session:" + tag(sessionId);
+    }
+
+    /** Hash: interface type to {@link AttachedInterface} JSON. */
+    public static String sessionInterfaces(String sessionId) {
+        return session(sessionId) + ":interfaces";
+    }
+
+    /** Stream: the session's {@link Event}s, trimmed to a bounded length; entry id = event id. */
+    public static String events(String sessionId) {
+        return session(sessionId) + ":events";
+    }
+
+    /** Stream: the session's {@link Message}s, oldest first, trimmed to a bounded length. */
+    public static String history(String sessionId) {
+        return session(sessionId) + ":history";
+    }
+
+    /** Hash: state of one turn (status, attempts, ids), so a re-delivered turn is never answered twice. */
+    public static String turn(String sessionId, String turnId) {
+        return session(sessionId) + ":turn:" + turnId;
+    }
+
+    /** String: the turn that a client's idempotency key started, kept for a bounded time. */
+    public static String idempotency(String sessionId, String idempotencyKey) {
+        return session(sessionId) + ":idem:" + idempotencyKey;
+    }
+
+    /** Sorted set: the user's sessions, scored by creation time (epoch ms). */
+    public static String userSessions(String userId) {
+        return "nagatha:user:" + tag(userId) + ":sessions";
+    }
+
+    /** String: id of the user's active session, the one {@code mode=continue} returns. */
+    public static String userActiveSession(String userId) {
+        return "nagatha:user:" + tag(userId) + ":active";
+    }
+
+    /** Hash: replica id to {@link ServiceReplica} JSON, refreshed by each replica's heartbeat. */
+    public static String serviceReplicas(String serviceName) {
+        return "nagatha:services:" + serviceName;
+    }
+
+    private static String tag(String id) {
+        return "{" + id + "}";
+    }
+}

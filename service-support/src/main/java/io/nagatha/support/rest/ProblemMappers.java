@@ -1,0 +1,68 @@
+package io.nagatha.support.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.nagatha.contracts.ErrorCodes;
+import io.nagatha.contracts.Problem;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Turns every failure into an RFC 9457 problem: client mistakes into 4xx with a stable code,
+ * anything unexpected into a 500 that names a log reference instead of a stack trace.
+ */
+public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    @ServerExceptionMapper
+    public Response api(ApiException e) {
+        return respond(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response malformedJson(JsonProcessingException e) {
+        return respond(Problem.of(400, ErrorCodes.VALIDATION_FAILED, "Invalid request",
+                "the body is not valid JSON for this request: " + e.getOriginalMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        if (status >= 500) {
+            return unexpected(e);
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known != null ? known.getReasonPhrase() : "Request failed";
+        return respond(Problem.of(status, codeFor(status), title, e.getMessage()));
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        String reference = UUID.randomUUID().toString();
+        LOG.errorf(e, "unexpected error, reference %s", reference);
+        return respond(Problem.of(500, ErrorCodes.INTERNAL_ERROR, "Internal error",
+                "something went wrong on our side; the service log has the details under reference " + reference));
+    }
+
+    public static Response respond(Problem problem) {
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    private static String codeFor(int status) {
+        return switch (status) {
+            case 400 -> ErrorCodes.VALIDATION_FAILED;
+            case 401 -> ErrorCodes.UNAUTHORIZED;
+            case 403 -> ErrorCodes.FORBIDDEN;
+            case 404 -> ErrorCodes.NOT_FOUND;
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> ErrorCodes.PAYLOAD_TOO_LARGE;
+            case 415 -> "unsupported_media_type";
+            case 429 -> ErrorCodes.RATE_LIMITED;
+            default -> "request_failed";
+        };
+    }
+}

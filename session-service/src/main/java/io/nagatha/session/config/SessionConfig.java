@@ -1,0 +1,34 @@
+package io.nagatha.session.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Session rules that an operator may change. */
+@ConfigMapping(prefix = "nagatha.sessions")
+public interface SessionConfig {
+
+    /** How long a session lives after its last activity ({@code expiresAt = lastActivity + ttl}). */
+    @WithDefault("24h")
+    Duration ttl();
+
+    /** What a message arriving during a running turn does, unless the session says otherwise. */
+    @WithDefault("queue")
+    String defaultTurnPolicy();
+
+    /** Longest title a session may have, in characters. */
+    @WithDefault("200")
+    int maxTitleLength();
+
+    /** Largest interface {@code context} object, in bytes of JSON. */
+    @WithDefault("4096")
+    int maxContextBytes();
+
+    /** Largest history page a client may ask for. */
+    @WithDefault("200")
+    int maxPageSize();
+
+    /** History page size when the client does not say. */
+    @WithDefault("50")
+    int defaultPageSize();
+}

@@ -1,0 +1,112 @@
+package io.nagatha.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+
+/**
+ * A real {@code redis-server} on a free loopback port, without persistence, for one test JVM.
+ * The binary comes from {@code $NAGATHA_REDIS_SERVER} or the PATH.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static RedisServer shared;
+
+    private final int port;
+    private final Process process;
+
+    private RedisServer(int port, Process process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    /** The one server of this JVM, started on first use and stopped when the JVM exits. */
+    public static synchronized RedisServer shared() {
+        if (shared == null || !shared.process.isAlive()) {
+            shared = start();
+            RedisServer server = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(server::close, "redis-server-stop"));
+        }
+        return shared;
+    }
+
+    public static RedisServer start() {
+        String binary = System.getenv().getOrDefault("NAGATHA_REDIS_SERVER", "redis-server");
+        int port = FreePorts.next();
+        Process process;
+        try {
+            Path dir = Files.createTempDirectory("nagatha-redis-");
+            Path log = dir.resolve("redis.log");
+            process = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start '" + binary + "': install Redis (Debian/Ubuntu: "
+                    + "apt-get install redis-server) or point NAGATHA_REDIS_SERVER at a redis-server binary", e);
+        }
+        RedisServer server = new RedisServer(port, process);
+        Awaitility.await("redis-server on port " + port).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("redis-server exited with " + process.exitValue());
+                    }
+                    return server.ping();
+                });
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Sends one inline command and returns the first line of the reply (enough for PING, FLUSHALL, …). */
+    public String command(String inline) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5000);
+            OutputStream out = socket.getOutputStream();
+            out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean ping() {
+        try {
+            return "+PONG".equals(command("PING"));
+        } catch (UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+    }
+}
