@@ -13,6 +13,9 @@ public final class Keys {
     public static final String TURNS = "nagatha:turns";
     public static final String TURNS_GROUP = "agents";
 
+    /** Turn entries that could not be decoded, kept with the reason for an operator to inspect. */
+    public static final String TURNS_DEAD_LETTER = "nagatha:turns:dead";
+
     /** Tool calls waiting for the pool; read through the consumer group {@link #TOOL_CALLS_GROUP}. */
     public static final String TOOL_CALLS = "nagatha:tool-calls";
     public static final String TOOL_CALLS_GROUP = "pool";

@@ -57,6 +57,21 @@ public final class FakeOpenAi implements AutoCloseable {
         this.replies = replies;
     }
 
+    /**
+     * Thrown from a reply function to answer with an HTTP error the way OpenAI does, e.g.
+     * {@code new Refusal(429, "rate_limit_error", "Rate limit reached")}.
+     */
+    public static final class Refusal extends RuntimeException {
+        private final int status;
+        private final String type;
+
+        public Refusal(int status, String type, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.type = type;
+        }
+    }
+
     /** Every chat-completions request received, in order, as parsed JSON. */
     public List<JsonNode> requests() {
         return List.copyOf(requests);
@@ -102,7 +117,14 @@ public final class FakeOpenAi implements AutoCloseable {
             JsonNode request = Json.MAPPER.readTree(exchange.getRequestBody());
             requests.add(request);
             String model = request.path("model").asText("fake-model");
-            String reply = replies.apply(request);
+            String reply;
+            try {
+                reply = replies.apply(request);
+            } catch (Refusal refusal) {
+                send(exchange, refusal.status, "application/json", Json.encode(Json.object().set("error",
+                        Json.object().put("message", refusal.getMessage()).put("type", refusal.type))));
+                return;
+            }
             int promptTokens = countWords(request.path("messages"));
             List<String> chunks = chunks(reply);
             if (request.path("stream").asBoolean(false)) {

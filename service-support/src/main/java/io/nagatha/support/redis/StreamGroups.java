@@ -14,7 +14,7 @@ public final class StreamGroups {
         try {
             redis.stream(String.class).xgroupCreate(stream, group, "0", new XGroupCreateArgs().mkstream());
         } catch (RuntimeException e) {
-            if (!messageContains(e, "BUSYGROUP")) {
+            if (!RedisErrors.contains(e, "BUSYGROUP")) {
                 throw e;
             }
         }
@@ -22,15 +22,6 @@ public final class StreamGroups {
 
     /** True when Redis answered that the group is gone (e.g. the stream was deleted): create it again. */
     public static boolean isMissingGroup(Throwable e) {
-        return messageContains(e, "NOGROUP");
-    }
-
-    private static boolean messageContains(Throwable e, String word) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains(word)) {
-                return true;
-            }
-        }
-        return false;
+        return RedisErrors.contains(e, "NOGROUP");
     }
 }
