@@ -74,6 +74,11 @@ public final class Keys {
         return "nagatha:services:" + serviceName;
     }
 
+    /** Stream: written to wake a gateway replica's event tail when its set of watched sessions grows. */
+    public static String gatewayWake(String replicaId) {
+        return "nagatha:gateway:" + tag(replicaId) + ":wake";
+    }
+
     private static String tag(String id) {
         return "{" + id + "}";
     }

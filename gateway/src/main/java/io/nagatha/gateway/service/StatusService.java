@@ -1,0 +1,88 @@
+package io.nagatha.gateway.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nagatha.contracts.Json;
+import io.nagatha.contracts.Keys;
+import io.nagatha.contracts.ServiceReplica;
+import io.nagatha.support.heartbeat.ServiceDirectory;
+import io.nagatha.support.redis.RedisErrors;
+import io.quarkus.redis.datasource.RedisDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The system at a glance: which replicas run, how many sessions are active, how long the queues are. */
+@ApplicationScoped
+public class StatusService {
+
+    /** The API's names for the services, and the names they record their heartbeats under. */
+    private static final Map<String, String> SERVICES = Map.of(
+            "gateway", "gateway",
+            "sessionService", "session-service",
+            "poolService", "pool-service",
+            "agentService", "agent-service");
+    private static final List<String> CONNECTION_STATES = List.of("idle", "busy", "error", "closed");
+
+    private final RedisDataSource redis;
+    private final ServiceDirectory directory;
+    private final String version;
+
+    StatusService(RedisDataSource redis, ServiceDirectory directory,
+            @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
+        this.redis = redis;
+        this.directory = directory;
+        this.version = version;
+    }
+
+    public record Status(String status, String version, Map<String, List<ServiceReplica>> services, Sessions sessions,
+            Map<String, Queue> queues, Mcp mcp) {
+    }
+
+    public record Sessions(long active) {
+    }
+
+    public record Queue(long length, long pending) {
+    }
+
+    public record Mcp(int servers, Map<String, Integer> byState) {
+    }
+
+    public Status status() {
+        Map<String, List<ServiceReplica>> services = new LinkedHashMap<>();
+        SERVICES.forEach((apiName, serviceName) -> services.put(apiName, directory.live(serviceName)));
+        boolean allUp = services.values().stream().noneMatch(List::isEmpty);
+        Map<String, Queue> queues = new LinkedHashMap<>();
+        queues.put("turns", queue(Keys.TURNS, Keys.TURNS_GROUP));
+        queues.put("toolCalls", queue(Keys.TOOL_CALLS, Keys.TOOL_CALLS_GROUP));
+        return new Status(allUp ? "ok" : "degraded", version, services,
+                new Sessions(redis.sortedSet(String.class).zcard(Keys.ACTIVE_SESSIONS)), queues, mcp());
+    }
+
+    private Queue queue(String stream, String group) {
+        long length = redis.stream(String.class).xlen(stream);
+        long pending;
+        try {
+            pending = redis.stream(String.class).xpending(stream, group).getPendingCount();
+        } catch (RuntimeException e) {
+            if (!RedisErrors.contains(e, "NOGROUP")) {
+                throw e;
+            }
+            pending = 0; // no consumer has started yet
+        }
+        return new Queue(length, pending);
+    }
+
+    private Mcp mcp() {
+        Map<String, Integer> byState = new LinkedHashMap<>();
+        CONNECTION_STATES.forEach(state -> byState.put(state, 0));
+        Map<String, String> servers = redis.hash(String.class).hgetall(Keys.MCP_SERVERS);
+        for (String json : servers.values()) {
+            for (JsonNode connection : Json.decode(json, JsonNode.class).path("connections")) {
+                byState.merge(connection.path("state").asText("closed"), 1, Integer::sum);
+            }
+        }
+        return new Mcp(servers.size(), byState);
+    }
+}

@@ -1,0 +1,235 @@
+package io.nagatha.gateway.stream;
+
+import io.nagatha.contracts.Event;
+import io.nagatha.contracts.EventIds;
+import io.nagatha.contracts.Keys;
+import io.nagatha.contracts.StreamFields;
+import io.nagatha.gateway.config.GatewayConfig;
+import io.nagatha.support.heartbeat.ReplicaIdentity;
+import io.nagatha.support.redis.StreamLoop;
+import io.quarkus.redis.client.RedisClientName;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamMessage;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.quarkus.redis.datasource.stream.XAddArgs;
+import io.quarkus.redis.datasource.stream.XReadArgs;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Delivers each session's events to every client this gateway replica holds for that session.
+ *
+ * <p>One loop reads the event streams of all watched sessions with a single blocking XREAD on a
+ * connection of its own, so a thousand watchers cost one connection, not a thousand. A client
+ * that joins with a last-seen id first gets what it missed from the stream (or a
+ * {@code resume.gap} when that is older than the stream keeps), then the live events, each once
+ * and in order. When a client watches a session nobody here watched yet, a write to this replica's
+ * wake stream ends the loop's current wait, so the new session is read at once.
+ */
+@ApplicationScoped
+public class SessionEventFanout {
+
+    private static final Logger LOG = Logger.getLogger(SessionEventFanout.class);
+    private static final String NOTHING = "0-0";
+
+    private final RedisDataSource redis;
+    private final RedisDataSource streams;
+    private final GatewayConfig config;
+    private final String wakeKey;
+    private final Map<String, Tail> tails = new ConcurrentHashMap<>();
+    private volatile String wakeCursor = NOTHING;
+    private StreamLoop loop;
+
+    SessionEventFanout(RedisDataSource redis, @RedisClientName("streams") RedisDataSource streams, GatewayConfig config,
+            ReplicaIdentity replica) {
+        this.redis = redis;
+        this.streams = streams;
+        this.config = config;
+        this.wakeKey = Keys.gatewayWake(replica.id());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        loop = StreamLoop.start("event-tail", streams, this::readOnce);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        loop.stop(config.tailBlock().plusSeconds(1));
+        try {
+            redis.key().del(wakeKey);
+        } catch (RuntimeException e) {
+            LOG.debugf("could not remove %s: %s", wakeKey, e.getMessage());
+        }
+    }
+
+    /** A client's interest in one session; close it when the client goes. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts delivering the session's events to {@code sink}: first the events after {@code since}
+     * (when given), then live ones. {@code sink} runs on the reading thread and must not block.
+     */
+    public Subscription subscribe(String sessionId, String since, Consumer<Event> sink) {
+        while (true) {
+            Tail tail = tails.get(sessionId);
+            boolean created = false;
+            if (tail == null) {
+                Tail fresh = new Tail(sessionId, newestId(sessionId));
+                tail = tails.putIfAbsent(sessionId, fresh);
+                if (tail == null) {
+                    tail = fresh;
+                    created = true;
+                }
+            }
+            synchronized (tail) {
+                if (tail.closed) {
+                    continue; // its last watcher left just now: start a new tail
+                }
+                Watcher watcher = new Watcher(sink, tail.lastId);
+                if (since != null) {
+                    replay(tail, since, watcher);
+                }
+                tail.watchers.add(watcher);
+                if (created) {
+                    wake();
+                }
+                Tail watched = tail;
+                return () -> leave(watched, watcher);
+            }
+        }
+    }
+
+    /** Number of sessions this replica reads for its clients. */
+    public int watchedSessions() {
+        return tails.size();
+    }
+
+    private void replay(Tail tail, String since, Watcher watcher) {
+        String key = Keys.events(tail.sessionId);
+        List<StreamMessage<String, String, String>> oldest = redis.stream(String.class).xrange(key, StreamRange.of("-", "+"), 1);
+        if (!oldest.isEmpty() && EventIds.isAfter(oldest.get(0).id(), since)) {
+            watcher.sink.accept(Event.resumeGap(tail.sessionId, since, oldest.get(0).id()));
+        }
+        watcher.cursor = since;
+        if (EventIds.isAfter(tail.lastId, since)) {
+            for (StreamMessage<String, String, String> entry : redis.stream(String.class).xrange(key, StreamRange.of("(" + since, tail.lastId))) {
+                decode(entry).ifPresent(watcher::deliver);
+            }
+            watcher.cursor = tail.lastId;
+        }
+    }
+
+    private void leave(Tail tail, Watcher watcher) {
+        synchronized (tail) {
+            tail.watchers.remove(watcher);
+            if (tail.watchers.isEmpty() && !tail.closed) {
+                tail.closed = true;
+                tails.remove(tail.sessionId, tail);
+            }
+        }
+    }
+
+    private void readOnce(RedisDataSource connection) {
+        Map<String, String> from = new HashMap<>();
+        from.put(wakeKey, wakeCursor);
+        for (Tail tail : tails.values()) {
+            from.put(Keys.events(tail.sessionId), tail.lastId);
+        }
+        List<StreamMessage<String, String, String>> entries = connection.stream(String.class)
+                .xread(from, new XReadArgs().block(config.tailBlock()).count(config.tailBatch()));
+        for (StreamMessage<String, String, String> entry : entries) {
+            if (entry.key().equals(wakeKey)) {
+                wakeCursor = entry.id();
+                continue;
+            }
+            Tail tail = tails.get(sessionIdOf(entry.key()));
+            if (tail == null) {
+                continue;
+            }
+            synchronized (tail) {
+                if (!tail.closed && EventIds.isAfter(entry.id(), tail.lastId)) {
+                    tail.lastId = entry.id();
+                    decode(entry).ifPresent(event -> tail.watchers.forEach(w -> w.deliver(event)));
+                }
+            }
+        }
+    }
+
+    private void wake() {
+        try {
+            redis.stream(String.class).xadd(wakeKey, new XAddArgs().maxlen(16L).nearlyExactTrimming(), Map.of("w", "1"));
+            redis.key().expire(wakeKey, Duration.ofHours(1));
+        } catch (RuntimeException e) {
+            LOG.debugf("could not wake the event tail (it looks again within %s): %s", config.tailBlock(), e.getMessage());
+        }
+    }
+
+    private String newestId(String sessionId) {
+        List<StreamMessage<String, String, String>> newest =
+                redis.stream(String.class).xrevrange(Keys.events(sessionId), StreamRange.of("+", "-"), 1);
+        return newest.isEmpty() ? NOTHING : newest.get(0).id();
+    }
+
+    private static Optional<Event> decode(StreamMessage<String, String, String> entry) {
+        try {
+            return Optional.of(Event.decode(entry.id(), entry.payload().get(StreamFields.EVENT)));
+        } catch (RuntimeException e) {
+            LOG.warnf("skipping unreadable event %s on %s: %s", entry.id(), entry.key(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** {@code nagatha:session:{id}:events} → id. */
+    private static String sessionIdOf(String eventsKey) {
+        return eventsKey.substring(eventsKey.indexOf('{') + 1, eventsKey.indexOf('}'));
+    }
+
+    /** The read position of one watched session and who watches it; guarded by its own lock. */
+    private static final class Tail {
+        final String sessionId;
+        final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+        /** Read by the loop without the lock to build its XREAD; written only under the lock. */
+        volatile String lastId;
+        boolean closed;
+
+        Tail(String sessionId, String lastId) {
+            this.sessionId = sessionId;
+            this.lastId = lastId;
+        }
+    }
+
+    /** One client; {@code cursor} is the last event it got, so nothing reaches it twice. */
+    private static final class Watcher {
+        final Consumer<Event> sink;
+        String cursor;
+
+        Watcher(Consumer<Event> sink, String cursor) {
+            this.sink = sink;
+            this.cursor = cursor;
+        }
+
+        void deliver(Event event) {
+            if (EventIds.isAfter(event.id(), cursor)) {
+                cursor = event.id();
+                try {
+                    sink.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.debugf("a client could not take event %s: %s", event.id(), e.getMessage());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.nagatha.gateway.ws;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nagatha.contracts.AttachRequest;
+import io.nagatha.contracts.ErrorCodes;
+import io.nagatha.contracts.Event;
+import io.nagatha.contracts.EventIds;
+import io.nagatha.contracts.Json;
+import io.nagatha.contracts.Session;
+import io.nagatha.gateway.client.SessionClient;
+import io.nagatha.gateway.config.GatewayConfig;
+import io.nagatha.gateway.service.TurnService;
+import io.nagatha.gateway.stream.SessionEventFanout;
+import io.nagatha.support.rest.ApiException;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.Blocking;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code /ws/v1/sessions/{id}}: the session's events out, the client's messages in. Opening the
+ * socket attaches the interface named by {@code ?interface=} (default websocket) and closing it
+ * detaches it; {@code ?since=} resumes after a known event.
+ */
+@WebSocket(path = "/ws/v1/sessions/{id}")
+public class SessionSocket {
+
+    static final int CLOSE_SESSION_NOT_FOUND = 4404;
+    static final int CLOSE_UNAVAILABLE = 1011;
+    private static final String DEFAULT_INTERFACE = "websocket";
+    private static final Logger LOG = Logger.getLogger(SessionSocket.class);
+
+    private final SessionClient sessions;
+    private final TurnService turns;
+    private final SessionEventFanout fanout;
+    private final GatewayConfig config;
+    private final Map<String, Client> clients = new ConcurrentHashMap<>();
+
+    SessionSocket(SessionClient sessions, TurnService turns, SessionEventFanout fanout, GatewayConfig config) {
+        this.sessions = sessions;
+        this.turns = turns;
+        this.fanout = fanout;
+        this.config = config;
+    }
+
+    /** What one open socket is attached to, and its current event subscription. */
+    private static final class Client {
+        final String sessionId;
+        final String interfaceType;
+        volatile SessionEventFanout.Subscription subscription;
+
+        Client(String sessionId, String interfaceType) {
+            this.sessionId = sessionId;
+            this.interfaceType = interfaceType;
+        }
+    }
+
+    @OnOpen
+    @Blocking
+    public void onOpen(WebSocketConnection connection) {
+        String sessionId = connection.pathParam("id");
+        Map<String, String> query = QueryString.parse(connection.handshakeRequest().query());
+        String interfaceType = query.getOrDefault("interface", DEFAULT_INTERFACE);
+        String since = query.get("since");
+        Session session;
+        try {
+            session = sessions.attach(sessionId, new AttachRequest(interfaceType, null));
+        } catch (ApiException e) {
+            int code = e.problem().status() == 404 ? CLOSE_SESSION_NOT_FOUND : 1008;
+            connection.closeAndAwait(new CloseReason(code, e.problem().code()));
+            return;
+        } catch (RuntimeException e) {
+            LOG.warnf("could not attach %s to session %s: %s", interfaceType, sessionId, e.toString());
+            connection.closeAndAwait(new CloseReason(CLOSE_UNAVAILABLE, ErrorCodes.UNAVAILABLE));
+            return;
+        }
+        Client client = new Client(sessionId, interfaceType);
+        clients.put(connection.id(), client);
+        connection.sendTextAndAwait(Json.encode(Event.sessionAttached(session)));
+        if (since != null && !EventIds.isValid(since)) {
+            sendError(connection, ErrorCodes.VALIDATION_FAILED, "'since' is not an event id; sending live events only");
+            since = null;
+        }
+        follow(connection, client, since);
+    }
+
+    @OnTextMessage
+    @Blocking
+    public void onMessage(WebSocketConnection connection, String frame) {
+        Client client = clients.get(connection.id());
+        if (client == null) {
+            return;
+        }
+        JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(frame);
+        } catch (Exception e) {
+            sendError(connection, ErrorCodes.VALIDATION_FAILED, "a frame must be a JSON object with a 'type'");
+            return;
+        }
+        String type = json == null ? "" : json.path("type").asText("");
+        switch (type) {
+            case "ping" -> connection.sendTextAndAwait("{\"type\":\"pong\"}");
+            case "message" -> postMessage(connection, client, json);
+            case "resume" -> resume(connection, client, json);
+            default -> sendError(connection, ErrorCodes.VALIDATION_FAILED,
+                    "unknown frame type '" + type + "': use message, resume or ping");
+        }
+    }
+
+    @OnClose
+    @Blocking
+    public void onClose(WebSocketConnection connection) {
+        Client client = clients.remove(connection.id());
+        if (client == null) {
+            return;
+        }
+        if (client.subscription != null) {
+            client.subscription.close();
+        }
+        try {
+            sessions.detach(client.sessionId, client.interfaceType);
+        } catch (RuntimeException e) {
+            LOG.debugf("could not detach %s from %s: %s", client.interfaceType, client.sessionId, e.toString());
+        }
+    }
+
+    private void postMessage(WebSocketConnection connection, Client client, JsonNode frame) {
+        JsonNode content = frame.get("content");
+        JsonNode key = frame.get("idempotencyKey");
+        if (content == null || !content.isTextual() || (key != null && !key.isNull() && !key.isTextual())) {
+            sendError(connection, ErrorCodes.VALIDATION_FAILED, "'content' must be text, and 'idempotencyKey' text when given");
+            return;
+        }
+        try {
+            turns.accept(config.localUser(), client.sessionId, content.asText(), client.interfaceType,
+                    key == null || key.isNull() ? null : key.asText());
+        } catch (ApiException e) {
+            sendError(connection, e.problem().code(), e.problem().detail());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not accept a message on session %s: %s", client.sessionId, e.toString());
+            sendError(connection, ErrorCodes.UNAVAILABLE, "the message could not be accepted; try again shortly");
+        }
+    }
+
+    private void resume(WebSocketConnection connection, Client client, JsonNode frame) {
+        String since = frame.path("since").asText(null);
+        if (!EventIds.isValid(since)) {
+            sendError(connection, ErrorCodes.VALIDATION_FAILED, "'since' must be an event id this API gave out");
+            return;
+        }
+        follow(connection, client, since);
+    }
+
+    /** (Re)subscribes the socket to its session's events, after {@code since} when given. */
+    private void follow(WebSocketConnection connection, Client client, String since) {
+        SessionEventFanout.Subscription previous = client.subscription;
+        if (previous != null) {
+            previous.close();
+        }
+        client.subscription = fanout.subscribe(client.sessionId, since, event -> connection.sendText(Json.encode(event))
+                .subscribe().with(sent -> { }, failure -> LOG.debugf("event %s not sent: %s", event.id(), failure.getMessage())));
+    }
+
+    private static void sendError(WebSocketConnection connection, String code, String message) {
+        connection.sendTextAndAwait(Json.encode(Map.of("type", "error", "data", Map.of("code", code, "message", message))));
+    }
+}
