@@ -7,6 +7,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.nagatha.agent.config.LlmConfig;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +18,10 @@ import org.jboss.logging.Logger;
 /**
  * The OpenAI-compatible chat model, built at start-up from optional configuration. It is not an
  * injected langchain4j bean on purpose: that bean makes the boot fail when no key is set, and "no
- * model configured" is a mode Nagatha runs in.
+ * model configured" is a mode Nagatha runs in. Built at start-up so the log says at once which
+ * model is in use.
  */
+@Startup
 @ApplicationScoped
 public class LlmClient {
 

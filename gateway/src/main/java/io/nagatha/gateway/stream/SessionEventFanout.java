@@ -112,6 +112,11 @@ public class SessionEventFanout {
         }
     }
 
+    /** The id of the session's newest event ({@code 0-0} when it has none): subscribe from it to miss nothing after now. */
+    public String position(String sessionId) {
+        return newestId(sessionId);
+    }
+
     /** Number of sessions this replica reads for its clients. */
     public int watchedSessions() {
         return tails.size();

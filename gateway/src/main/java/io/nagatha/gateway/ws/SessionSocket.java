@@ -82,12 +82,14 @@ public class SessionSocket {
         }
         Client client = new Client(sessionId, interfaceType);
         clients.put(connection.id(), client);
+        boolean badSince = since != null && !EventIds.isValid(since);
+        // Taken before session.attached goes out, so that nothing written meanwhile is missed.
+        String from = since != null && !badSince ? since : fanout.position(sessionId);
         connection.sendTextAndAwait(Json.encode(Event.sessionAttached(session)));
-        if (since != null && !EventIds.isValid(since)) {
-            sendError(connection, ErrorCodes.VALIDATION_FAILED, "'since' is not an event id; sending live events only");
-            since = null;
+        if (badSince) {
+            sendError(connection, ErrorCodes.VALIDATION_FAILED, "'since' is not an event id; sending new events only");
         }
-        follow(connection, client, since);
+        follow(connection, client, from);
     }
 
     @OnTextMessage

@@ -1,0 +1,75 @@
+package io.nagatha.system;
+
+import io.nagatha.testing.FreePorts;
+import io.nagatha.testing.RedisServer;
+import io.nagatha.testing.ServiceProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** The four packaged services, each a JVM process of its own, on one real Redis. */
+final class NagathaProcesses implements AutoCloseable {
+
+    private static final Duration READY = Duration.ofSeconds(90);
+
+    private final Path root = Path.of(System.getProperty("nagatha.root", "..")).toAbsolutePath().normalize();
+    private final Path logs = Path.of(System.getProperty("nagatha.logs", "target/service-logs"));
+    private final RedisServer redis;
+    private final int sessionPort = FreePorts.next();
+    private final int poolPort = FreePorts.next();
+    private final int agentPort = FreePorts.next();
+    private final int gatewayPort = FreePorts.next();
+    private ServiceProcess session;
+    private ServiceProcess pool;
+    private ServiceProcess agent;
+    private ServiceProcess gateway;
+
+    NagathaProcesses(RedisServer redis) {
+        this.redis = redis;
+    }
+
+    /** Starts all four, the agent with the given model settings (empty: no model configured). */
+    NagathaProcesses start(Map<String, String> llm) {
+        session = start("session-service", sessionPort, Map.of());
+        pool = start("pool-service", poolPort, Map.of());
+        agent = start("agent-service", agentPort, llm);
+        gateway = start("gateway", gatewayPort, Map.of("nagatha.session-service.url", "http://127.0.0.1:" + sessionPort));
+        Stream.of(session, pool, agent, gateway).forEach(p -> p.awaitReady(READY));
+        return this;
+    }
+
+    /** Starts a new agent process (after {@link ServiceProcess#kill}), with the given model settings. */
+    ServiceProcess restartAgent(Map<String, String> llm) {
+        if (agent.isAlive()) {
+            agent.stop();
+        }
+        agent = start("agent-service", agentPort, llm).awaitReady(READY);
+        return agent;
+    }
+
+    ServiceProcess agent() {
+        return agent;
+    }
+
+    Map<String, ServiceProcess> all() {
+        return Map.of("gateway", gateway, "session-service", session, "pool-service", pool, "agent-service", agent);
+    }
+
+    String gatewayUrl() {
+        return gateway.url();
+    }
+
+    private ServiceProcess start(String service, int port, Map<String, String> extra) {
+        Map<String, String> config = new HashMap<>(extra);
+        config.put("nagatha.redis.url", redis.url());
+        config.put("nagatha.service.heartbeat-interval", "1s");
+        return ServiceProcess.start(service, root.resolve(service).resolve("target/quarkus-app"), port, config, logs);
+    }
+
+    @Override
+    public void close() {
+        Stream.of(gateway, agent, pool, session).filter(p -> p != null).forEach(ServiceProcess::close);
+    }
+}
