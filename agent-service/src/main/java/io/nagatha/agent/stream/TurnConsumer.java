@@ -174,8 +174,10 @@ public class TurnConsumer {
         return turn;
     }
 
+    /** Acknowledges and deletes the entry: the stream then holds only turns waiting or running. */
     private void acknowledge(String entryId) {
         redis.stream(String.class).xack(Keys.TURNS, Keys.TURNS_GROUP, entryId);
+        redis.stream(String.class).xdel(Keys.TURNS, entryId);
     }
 
     /**

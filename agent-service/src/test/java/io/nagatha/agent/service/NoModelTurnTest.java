@@ -57,6 +57,8 @@ class NoModelTurnTest {
                         org.assertj.core.groups.Tuple.tuple("assistant", TurnProcessor.NO_MODEL_REPLY));
         assertThat(redis.hash(String.class).hget(Keys.session(session), "messageCount")).isEqualTo("2");
         await().atMost(Duration.ofSeconds(10)).until(() -> fixtures.pendingTurns() == 0);
+        // Finished turns are deleted from the stream, which then holds only waiting and running ones.
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.stream(String.class).xlen(Keys.TURNS) == 0);
     }
 
     @Test

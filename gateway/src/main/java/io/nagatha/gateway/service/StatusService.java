@@ -18,11 +18,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class StatusService {
 
     /** The API's names for the services, and the names they record their heartbeats under. */
-    private static final Map<String, String> SERVICES = Map.of(
-            "gateway", "gateway",
-            "sessionService", "session-service",
-            "poolService", "pool-service",
-            "agentService", "agent-service");
+    private static final Map<String, String> SERVICES = new LinkedHashMap<>();
+
+    static {
+        SERVICES.put("gateway", "gateway");
+        SERVICES.put("sessionService", "session-service");
+        SERVICES.put("poolService", "pool-service");
+        SERVICES.put("agentService", "agent-service");
+    }
     private static final List<String> CONNECTION_STATES = List.of("idle", "busy", "error", "closed");
 
     private final RedisDataSource redis;
@@ -43,6 +46,7 @@ public class StatusService {
     public record Sessions(long active) {
     }
 
+    /** {@code length}: entries waiting or running (consumers delete what they finish); {@code pending}: running. */
     public record Queue(long length, long pending) {
     }
 

@@ -1,0 +1,103 @@
+package io.nagatha.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nagatha.testing.FreePorts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's local start, as a new user runs it: {@code ./nagatha up} brings up Redis and the
+ * four services, a first message gets an answer, {@code ./nagatha down} leaves nothing running.
+ */
+class LocalRunnerIT {
+
+    private final Path root = Path.of(System.getProperty("nagatha.root", "..")).toAbsolutePath().normalize();
+
+    @TempDir
+    Path home;
+
+    private Map<String, String> env;
+
+    @BeforeEach
+    void ports() {
+        env = Map.of(
+                "NAGATHA_HOME", home.toString(),
+                "NAGATHA_SKIP_BUILD", "1",
+                "NAGATHA_GATEWAY_PORT", String.valueOf(FreePorts.next()),
+                "NAGATHA_SESSION_PORT", String.valueOf(FreePorts.next()),
+                "NAGATHA_POOL_PORT", String.valueOf(FreePorts.next()),
+                "NAGATHA_AGENT_PORT", String.valueOf(FreePorts.next()),
+                "NAGATHA_REDIS_PORT", String.valueOf(FreePorts.next()));
+    }
+
+    @AfterEach
+    void alwaysStop() throws Exception {
+        run("down");
+    }
+
+    @Test
+    void upAnswersAFirstMessageAndDownLeavesNoProcessBehind() throws Exception {
+        Result up = run("up", "--detach");
+        assertThat(up.exit()).as(up.output()).isZero();
+        assertThat(up.output()).contains("Nagatha is up", "http://127.0.0.1:" + env.get("NAGATHA_GATEWAY_PORT"), "./nagatha say");
+
+        List<Long> pids = new ArrayList<>();
+        try (var files = Files.list(home.resolve("run"))) {
+            for (Path pidFile : files.toList()) {
+                pids.add(Long.parseLong(Files.readString(pidFile).trim()));
+            }
+        }
+        assertThat(pids).hasSize(5); // redis and the four services
+        assertThat(pids).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+
+        Result answer = run("say", "Hello, Nagatha");
+        assertThat(answer.exit()).as(answer.output()).isZero();
+        assertThat(answer.output()).startsWith("I can't answer yet: no language model is configured");
+
+        Result down = run("down");
+        assertThat(down.exit()).as(down.output()).isZero();
+        assertThat(pids).noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        for (String port : List.of("NAGATHA_GATEWAY_PORT", "NAGATHA_SESSION_PORT", "NAGATHA_POOL_PORT", "NAGATHA_AGENT_PORT",
+                "NAGATHA_REDIS_PORT")) {
+            assertThat(listening(Integer.parseInt(env.get(port)))).as(port).isFalse();
+        }
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result run(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(root.resolve("nagatha").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(3, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+        }
+        return new Result(process.exitValue(), new String(output, StandardCharsets.UTF_8));
+    }
+
+    private static boolean listening(int port) {
+        try (Socket ignored = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
