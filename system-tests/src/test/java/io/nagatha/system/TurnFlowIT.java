@@ -151,6 +151,18 @@ class TurnFlowIT {
                 .then().statusCode(400).body("code", equalTo("validation_failed"));
         given().contentType(ContentType.JSON).body(Map.of("mode", "new")).post("/api/v1/sessions")
                 .then().statusCode(400).body("code", equalTo("validation_failed"));
+        given().contentType(ContentType.JSON).body(Map.of("content", 123)).post("/api/v1/sessions/{id}/messages", session)
+                .then().statusCode(400).body("detail", equalTo("'content' has the wrong type"));
+        given().contentType(ContentType.JSON).body("[1, 2]").post("/api/v1/sessions/{id}/messages", session)
+                .then().statusCode(400).contentType("application/problem+json").body("code", equalTo("validation_failed"));
+        given().contentType(ContentType.JSON).body("{\"content\": \"" + "x".repeat(300_000) + "\"}")
+                .post("/api/v1/sessions/{id}/messages", session)
+                .then().statusCode(413).contentType("application/problem+json").body("code", equalTo("payload_too_large"));
+        given().contentType(ContentType.TEXT).body("hello").post("/api/v1/sessions/{id}/messages", session)
+                .then().statusCode(415).body("code", equalTo("unsupported_media_type"));
+        given().get("/api/v1/no-such-thing").then().statusCode(404).contentType("application/problem+json");
+        // Nothing of the above started a turn.
+        given().get("/api/v1/sessions/{id}/messages", session).then().body("items.size()", equalTo(0));
         try (WsClient ws = WsClient.connect(wsUrl("s_nosuchsession"))) {
             assertThat(ws.closeCode().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join()).isEqualTo(4404);
         }

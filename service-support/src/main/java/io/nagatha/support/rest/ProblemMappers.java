@@ -1,11 +1,13 @@
 package io.nagatha.support.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.nagatha.contracts.ErrorCodes;
 import io.nagatha.contracts.Problem;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -20,6 +22,16 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response api(ApiException e) {
         return respond(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response wrongShape(MismatchedInputException e) {
+        String field = e.getPath().stream()
+                .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                .collect(Collectors.joining("."));
+        String detail = field.isEmpty() ? "the body must be a JSON object with this request's fields"
+                : "'" + field + "' has the wrong type";
+        return respond(Problem.of(400, ErrorCodes.VALIDATION_FAILED, "Invalid request", detail));
     }
 
     @ServerExceptionMapper
