@@ -15,6 +15,7 @@ import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.stream.XReadArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -125,7 +126,7 @@ public class SessionEventFanout {
     private void replay(Tail tail, String since, Watcher watcher) {
         String key = Keys.events(tail.sessionId);
         List<StreamMessage<String, String, String>> oldest = redis.stream(String.class).xrange(key, StreamRange.of("-", "+"), 1);
-        if (!oldest.isEmpty() && EventIds.isAfter(oldest.get(0).id(), since)) {
+        if (!oldest.isEmpty() && EventIds.isAfter(oldest.get(0).id(), since) && lostEvents(key)) {
             watcher.sink.accept(Event.resumeGap(tail.sessionId, since, oldest.get(0).id()));
         }
         watcher.cursor = since;
@@ -135,6 +136,36 @@ public class SessionEventFanout {
             }
             watcher.cursor = tail.lastId;
         }
+    }
+
+    /**
+     * Whether the stream ever dropped events (trimmed to its bounded length): Redis 7 counts every
+     * entry added, so more added than kept means some are gone. A {@code since} older than the
+     * oldest kept event is then a gap; on a stream that never lost anything (a client resuming
+     * from {@code 0-0}) it is not. Redis 6.2 does not count, so there any such {@code since} is a gap.
+     */
+    private boolean lostEvents(String key) {
+        Response info = redis.execute("XINFO", "STREAM", key);
+        String added = field(info, "entries-added");
+        String length = field(info, "length");
+        return added == null || length == null || Long.parseLong(added) > Long.parseLong(length);
+    }
+
+    /** A field of a reply that is a map (RESP3) or a flat list of names and values (RESP2). */
+    private static String field(Response reply, String name) {
+        if (reply == null) {
+            return null;
+        }
+        if (!reply.getKeys().isEmpty()) {
+            Response value = reply.get(name);
+            return value == null ? null : value.toString();
+        }
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            if (name.equals(reply.get(i).toString())) {
+                return reply.get(i + 1) == null ? null : reply.get(i + 1).toString();
+            }
+        }
+        return null;
     }
 
     private void leave(Tail tail, Watcher watcher) {

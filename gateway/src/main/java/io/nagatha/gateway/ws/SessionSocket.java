@@ -126,6 +126,11 @@ public class SessionSocket {
         if (client.subscription != null) {
             client.subscription.close();
         }
+        boolean sameInterfaceStillOpen = clients.values().stream()
+                .anyMatch(c -> c.sessionId.equals(client.sessionId) && c.interfaceType.equals(client.interfaceType));
+        if (sameInterfaceStillOpen) {
+            return; // another socket (a second tab) keeps this interface attached
+        }
         try {
             sessions.detach(client.sessionId, client.interfaceType);
         } catch (RuntimeException e) {

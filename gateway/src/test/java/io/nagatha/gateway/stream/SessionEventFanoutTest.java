@@ -9,8 +9,11 @@ import static org.hamcrest.Matchers.equalTo;
 import io.nagatha.contracts.Event;
 import io.nagatha.contracts.EventTypes;
 import io.nagatha.contracts.Ids;
+import io.nagatha.contracts.Keys;
 import io.nagatha.support.redis.SessionEventWriter;
 import io.nagatha.testing.RedisTestResource;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.XTrimArgs;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -29,6 +32,9 @@ class SessionEventFanoutTest {
 
     @Inject
     SessionEventWriter writer;
+
+    @Inject
+    RedisDataSource redis;
 
     @Test
     void liveEventsReachEveryWatcherOfTheirSessionInOrder() {
@@ -70,17 +76,32 @@ class SessionEventFanoutTest {
     }
 
     @Test
-    void resumingFromAnIdOlderThanTheStreamKeepsSaysSo() {
+    void resumingFromBeforeTrimmedEventsSaysSoThenSendsWhatIsKept() {
         String session = Ids.session();
-        String oldest = writer.append(Event.delta(session, "t_1", "kept"));
+        writer.append(Event.delta(session, "t_1", "soon trimmed"));
+        String kept = writer.append(Event.delta(session, "t_1", "kept"));
+        redis.stream(String.class).xtrim(Keys.events(session), new XTrimArgs().minid(kept));
         List<Event> got = new CopyOnWriteArrayList<>();
         try (var s = fanout.subscribe(session, "1-0", got::add)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> got.size() >= 2);
         }
         assertThat(got.get(0).type()).isEqualTo(EventTypes.RESUME_GAP);
         assertThat(got.get(0).data().get("since").asText()).isEqualTo("1-0");
-        assertThat(got.get(0).data().get("oldest").asText()).isEqualTo(oldest);
+        assertThat(got.get(0).data().get("oldest").asText()).isEqualTo(kept);
         assertThat(text(got.get(1))).isEqualTo("kept");
+
+    }
+
+    @Test
+    void resumingFromTheStartOfAStreamThatLostNothingIsNoGap() {
+        String session = Ids.session();
+        writer.append(Event.delta(session, "t_1", "one"));
+        writer.append(Event.delta(session, "t_1", "two"));
+        List<Event> got = new CopyOnWriteArrayList<>();
+        try (var s = fanout.subscribe(session, "0-0", got::add)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> got.size() >= 2);
+        }
+        assertThat(got).extracting(SessionEventFanoutTest::text).containsExactly("one", "two");
     }
 
     @Test

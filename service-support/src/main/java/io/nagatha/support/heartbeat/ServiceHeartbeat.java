@@ -28,6 +28,7 @@ public class ServiceHeartbeat {
     }
 
     void onStart(@Observes StartupEvent event) {
+        beat(); // listed at once, not one interval later
         scheduler.newJob("heartbeat")
                 .setInterval(config.heartbeatInterval().toString())
                 .setConcurrentExecution(ConcurrentExecution.SKIP)
