@@ -45,7 +45,8 @@ public final class WsClient implements AutoCloseable {
     @Override
     public void close() {
         if (!socket.isOutputClosed()) {
-            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+            // The server may close at the same moment (it answered our close, or closed first): both are fine.
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(alreadyClosed -> null).join();
         }
     }
 

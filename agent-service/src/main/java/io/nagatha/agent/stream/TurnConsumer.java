@@ -70,6 +70,11 @@ public class TurnConsumer {
     }
 
     void onStart(@Observes StartupEvent event) {
+        try {
+            StreamGroups.ensure(redis, Keys.TURNS, Keys.TURNS_GROUP);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not create the %s group yet (is Redis up?); the reader retries: %s", Keys.TURNS_GROUP, e.getMessage());
+        }
         slots = new Semaphore(config.concurrency());
         AtomicInteger n = new AtomicInteger();
         workers = Executors.newFixedThreadPool(config.concurrency(), r -> new Thread(r, "turn-worker-" + n.incrementAndGet()));
@@ -186,26 +191,8 @@ public class TurnConsumer {
      */
     void maintain() {
         try {
-            List<String> running = new ArrayList<>(inFlight);
-            if (!running.isEmpty()) {
-                List<String> args = new ArrayList<>(List.of(Keys.TURNS, Keys.TURNS_GROUP, consumer, "0"));
-                args.addAll(running);
-                args.add("JUSTID");
-                redis.execute("XCLAIM", args.toArray(String[]::new));
-            }
-            int free = slots.availablePermits();
-            if (free == 0 || !slots.tryAcquire(free)) {
-                return;
-            }
-            ClaimedMessages<String, String, String> claimed = redis.stream(String.class).xautoclaim(Keys.TURNS,
-                    Keys.TURNS_GROUP, consumer, config.reclaimIdle(), reclaimCursor, free);
-            reclaimCursor = claimed.getId();
-            List<StreamMessage<String, String, String>> messages = claimed.getMessages();
-            for (StreamMessage<String, String, String> entry : messages) {
-                LOG.infof("taking over turn entry %s from a replica that stopped answering", entry.id());
-                dispatch(entry);
-            }
-            slots.release(free - messages.size());
+            refreshRunning();
+            takeOverSilentTurns();
         } catch (RuntimeException e) {
             if (StreamGroups.isMissingGroup(e)) {
                 StreamGroups.ensure(redis, Keys.TURNS, Keys.TURNS_GROUP);
@@ -213,6 +200,43 @@ public class TurnConsumer {
                 LOG.warnf("reclaiming pending turns failed: %s", e.getMessage());
             }
         }
+    }
+
+    private void refreshRunning() {
+        List<String> running = new ArrayList<>(inFlight);
+        if (running.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of(Keys.TURNS, Keys.TURNS_GROUP, consumer, "0"));
+        args.addAll(running);
+        args.add("JUSTID");
+        redis.execute("XCLAIM", args.toArray(String[]::new));
+    }
+
+    private void takeOverSilentTurns() {
+        int free = slots.availablePermits();
+        if (free == 0 || !slots.tryAcquire(free)) {
+            return;
+        }
+        int handedOff = 0;
+        try {
+            ClaimedMessages<String, String, String> claimed = redis.stream(String.class).xautoclaim(Keys.TURNS,
+                    Keys.TURNS_GROUP, consumer, config.reclaimIdle(), reclaimCursor, free);
+            reclaimCursor = claimed.getId();
+            for (StreamMessage<String, String, String> entry : claimed.getMessages()) {
+                LOG.infof("taking over turn entry %s from a replica that stopped answering", entry.id());
+                dispatch(entry);
+                handedOff++;
+            }
+        } finally {
+            // Whatever was not handed to a worker goes back, also when Redis failed.
+            slots.release(free - handedOff);
+        }
+    }
+
+    /** Workers free to take a turn now; equals the concurrency when idle. */
+    public int freeWorkers() {
+        return slots.availablePermits();
     }
 
     private boolean acquire(Duration wait) {

@@ -18,16 +18,16 @@ import java.util.List;
 import java.util.Map;
 
 /** Puts turns on the stream the way the gateway does, and reads back what the agent wrote. */
-final class TurnFixtures {
+public final class TurnFixtures {
 
     private final RedisDataSource redis;
 
-    TurnFixtures(RedisDataSource redis) {
+    public TurnFixtures(RedisDataSource redis) {
         this.redis = redis;
     }
 
     /** A session hash as session-service writes it, so the agent has counters to update. */
-    String session() {
+    public String session() {
         String id = Ids.session();
         String now = Instant.now().toString();
         redis.hash(String.class).hset(Keys.session(id), Map.of("id", id, "userId", "u_test", "active", "true",
@@ -35,7 +35,7 @@ final class TurnFixtures {
         return id;
     }
 
-    TurnRequest post(String sessionId, String content) {
+    public TurnRequest post(String sessionId, String content) {
         TurnRequest turn = new TurnRequest(Ids.turn(), sessionId, "u_test", Ids.message(), content, "cli", Instant.now());
         redis.hash(String.class).hset(Keys.turn(sessionId, turn.turnId()), Map.of("status", "accepted"));
         redeliver(turn);
@@ -43,38 +43,38 @@ final class TurnFixtures {
     }
 
     /** Puts the same turn on the stream again, as a retrying producer might. */
-    void redeliver(TurnRequest turn) {
+    public void redeliver(TurnRequest turn) {
         redis.stream(String.class).xadd(Keys.TURNS, Map.of(StreamFields.TURN, Json.encode(turn)));
     }
 
-    List<Event> events(String sessionId) {
+    public List<Event> events(String sessionId) {
         return redis.stream(String.class).xrange(Keys.events(sessionId), StreamRange.of("-", "+")).stream()
                 .map(m -> Event.decode(m.id(), m.payload().get(StreamFields.EVENT)))
                 .toList();
     }
 
-    List<Event> eventsOf(TurnRequest turn) {
+    public List<Event> eventsOf(TurnRequest turn) {
         return events(turn.sessionId()).stream().filter(e -> turn.turnId().equals(e.turnId())).toList();
     }
 
     /** Waits until the turn's last event is written and returns all of the turn's events. */
-    List<Event> awaitFinished(TurnRequest turn) {
+    public List<Event> awaitFinished(TurnRequest turn) {
         await("turn " + turn.turnId() + " finished").atMost(Duration.ofSeconds(30))
                 .until(() -> eventsOf(turn).stream().anyMatch(e -> EventTypes.isTerminal(e.type())));
         return eventsOf(turn);
     }
 
-    List<Message> history(String sessionId) {
+    public List<Message> history(String sessionId) {
         return redis.stream(String.class).xrange(Keys.history(sessionId), StreamRange.of("-", "+")).stream()
                 .map(m -> Json.decode(m.payload().get(StreamFields.MESSAGE), Message.class))
                 .toList();
     }
 
-    long pendingTurns() {
+    public long pendingTurns() {
         return redis.stream(String.class).xpending(Keys.TURNS, Keys.TURNS_GROUP).getPendingCount();
     }
 
-    static List<String> types(List<Event> events) {
+    public static List<String> types(List<Event> events) {
         return events.stream().map(Event::type).toList();
     }
 }
