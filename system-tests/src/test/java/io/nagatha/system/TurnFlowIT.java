@@ -225,6 +225,18 @@ class TurnFlowIT {
                 .body("queues.turns.pending", equalTo(0)));
     }
 
+    @Test
+    @Order(7)
+    void readinessGoesDownWhileRedisIsUnreachableAndLivenessStaysUp() {
+        redis.close();
+        nagatha.all().forEach((name, service) -> {
+            await(name + " not ready without Redis").atMost(TURN).untilAsserted(() ->
+                    given().baseUri(service.url()).get("/q/health/ready").then().statusCode(503)
+                            .body("status", equalTo("DOWN")));
+            given().baseUri(service.url()).get("/q/health/live").then().statusCode(200);
+        });
+    }
+
     private static Map<String, String> model() {
         return Map.of("nagatha.llm.base-url", llm.baseUrl(), "nagatha.llm.api-key", "sk-test", "nagatha.llm.model", "gpt-4o-mini");
     }
