@@ -24,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -151,7 +152,7 @@ public class TurnConsumer {
             turn = decode(entry);
         } catch (IllegalArgumentException poison) {
             LOG.errorf("turn entry %s is unreadable (%s): moved to %s", entry.id(), poison.getMessage(), Keys.TURNS_DEAD_LETTER);
-            Map<String, String> dead = new java.util.HashMap<>(entry.payload());
+            Map<String, String> dead = new HashMap<>(entry.payload());
             dead.put("entryId", entry.id());
             dead.put("reason", String.valueOf(poison.getMessage()));
             redis.stream(String.class).xadd(Keys.TURNS_DEAD_LETTER, new XAddArgs().maxlen(DEAD_LETTER_MAX_LEN).nearlyExactTrimming(), dead);

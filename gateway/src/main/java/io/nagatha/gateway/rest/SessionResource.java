@@ -83,10 +83,7 @@ public class SessionResource {
     @POST
     @Path("/{id}/interfaces")
     public Session attach(@PathParam("id") String id, AttachRequest body) {
-        if (body == null) {
-            throw ApiException.invalid("a body with 'interface' is required");
-        }
-        return sessions.attach(id, body);
+        return sessions.attach(id, body); // session-service validates the body, a missing one included
     }
 
     @DELETE

@@ -88,7 +88,7 @@ public class SessionEventFanout {
             Tail tail = tails.get(sessionId);
             boolean created = false;
             if (tail == null) {
-                Tail fresh = new Tail(sessionId, newestId(sessionId));
+                Tail fresh = new Tail(sessionId, position(sessionId));
                 tail = tails.putIfAbsent(sessionId, fresh);
                 if (tail == null) {
                     tail = fresh;
@@ -111,11 +111,6 @@ public class SessionEventFanout {
                 return () -> leave(watched, watcher);
             }
         }
-    }
-
-    /** The id of the session's newest event ({@code 0-0} when it has none): subscribe from it to miss nothing after now. */
-    public String position(String sessionId) {
-        return newestId(sessionId);
     }
 
     /** Number of sessions this replica reads for its clients. */
@@ -213,7 +208,8 @@ public class SessionEventFanout {
         }
     }
 
-    private String newestId(String sessionId) {
+    /** The id of the session's newest event ({@code 0-0} when it has none): subscribe from it to miss nothing after now. */
+    public String position(String sessionId) {
         List<StreamMessage<String, String, String>> newest =
                 redis.stream(String.class).xrevrange(Keys.events(sessionId), StreamRange.of("+", "-"), 1);
         return newest.isEmpty() ? NOTHING : newest.get(0).id();

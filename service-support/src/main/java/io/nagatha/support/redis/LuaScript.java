@@ -19,12 +19,10 @@ import java.util.List;
  */
 public final class LuaScript {
 
-    private final String name;
     private final String source;
     private final String sha;
 
-    private LuaScript(String name, String source) {
-        this.name = name;
+    private LuaScript(String source) {
         this.source = source;
         this.sha = sha1(source);
     }
@@ -35,7 +33,7 @@ public final class LuaScript {
             if (in == null) {
                 throw new IllegalStateException("missing Lua script " + path);
             }
-            return new LuaScript(path, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -50,11 +48,6 @@ public final class LuaScript {
             }
             return redis.execute("EVAL", params(source, keys, args));
         }
-    }
-
-    @Override
-    public String toString() {
-        return name;
     }
 
     private static String[] params(String script, List<String> keys, List<String> args) {

@@ -24,15 +24,12 @@ public class SessionEventWriter {
 
     /** Writes the event and returns its id (the stream entry id). */
     public String append(Event event) {
-        return redis.stream(String.class).xadd(Keys.events(event.sessionId()), trimming(),
+        return redis.stream(String.class).xadd(Keys.events(event.sessionId()),
+                new XAddArgs().maxlen(config.maxLen()).nearlyExactTrimming(),
                 Map.of(StreamFields.EVENT, Json.encode(event)));
     }
 
-    /** Trim arguments for XADD on an event stream, for writers that batch their own commands. */
-    public XAddArgs trimming() {
-        return new XAddArgs().maxlen(config.maxLen()).nearlyExactTrimming();
-    }
-
+    /** Events a session's stream keeps, for writers that append in a Lua script of their own. */
     public long maxLen() {
         return config.maxLen();
     }

@@ -27,7 +27,7 @@ public final class StreamLoop implements AutoCloseable {
     private final CountDownLatch stop = new CountDownLatch(1);
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile Duration pause = FIRST_PAUSE;
+    private Duration pause = FIRST_PAUSE; // touched by the loop thread only
 
     private StreamLoop(String name, RedisDataSource streams, Consumer<RedisDataSource> step) {
         this.name = name;
@@ -47,8 +47,9 @@ public final class StreamLoop implements AutoCloseable {
         return loop;
     }
 
+    /** True while the loop runs: not stopped, and its thread has not died of an unexpected error. */
     public boolean isRunning() {
-        return running;
+        return running && thread.isAlive();
     }
 
     private void run() {
