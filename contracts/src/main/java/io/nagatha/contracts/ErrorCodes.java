@@ -15,6 +15,8 @@ public final class ErrorCodes {
     public static final String UPSTREAM_TIMEOUT = "upstream_timeout";
     public static final String UPSTREAM_ERROR = "upstream_error";
     public static final String TURN_IN_PROGRESS = "turn_in_progress";
+    /** Added to API.md's list: the session was ended, so it takes no new messages or interfaces. */
+    public static final String SESSION_ENDED = "session_ended";
     public static final String LINK_CODE_INVALID = "link_code_invalid";
     public static final String UNAVAILABLE = "unavailable";
     public static final String INTERNAL_ERROR = "internal_error";

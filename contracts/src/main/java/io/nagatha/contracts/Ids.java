@@ -26,6 +26,15 @@ public final class Ids {
         return "m_" + random();
     }
 
+    public static String user() {
+        return "u_" + random();
+    }
+
+    /** An API key id: no prefix, because it sits inside the key ({@code nag_<id>_<secret>}). */
+    public static String apiKey() {
+        return random();
+    }
+
     /** True when {@code id} is safe to place inside a Redis key (no hash-tag braces, no separators). */
     public static boolean isValid(String id) {
         return id != null && VALID.matcher(id).matches();

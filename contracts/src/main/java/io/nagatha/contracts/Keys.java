@@ -20,8 +20,32 @@ public final class Keys {
     public static final String TOOL_CALLS = "nagatha:tool-calls";
     public static final String TOOL_CALLS_GROUP = "pool";
 
-    /** Sorted set: id of every active session, scored by its last activity (epoch ms). */
+    /** Sorted set: id of every active (not ended) session, scored by its last activity (epoch ms). */
     public static final String ACTIVE_SESSIONS = "nagatha:sessions:active";
+
+    /**
+     * Sorted set: id of every session not yet expired, ended ones included, scored by last activity
+     * as last seen by session-service; the expiry pass re-reads the session before it acts.
+     */
+    public static final String LIVE_SESSIONS = "nagatha:sessions:live";
+
+    /** Hash: session totals ({@code created}, {@code expired}) and the last cleanup pass's snapshot. */
+    public static final String SESSION_STATS = "nagatha:stats:sessions";
+
+    /** String with a TTL: held by the session-service replica running the cleanup pass. */
+    public static final String SESSION_CLEANUP_LEASE = "nagatha:sessions:cleanup-lease";
+
+    /**
+     * Users, identities, API keys and link codes share one hash tag: they are small, and linking
+     * must move an identity between users in one atomic script, also on Redis Cluster.
+     */
+    private static final String AUTH = "nagatha:{auth}:";
+
+    /** Hash: API key id to {@link ApiKey} JSON (its hash, never the key). */
+    public static final String API_KEYS = AUTH + "keys";
+
+    /** Hash: user id to the user's record JSON. */
+    public static final String USERS = AUTH + "users";
 
     /** Hash written by the pool service: server name to its state as JSON. */
     public static final String MCP_SERVERS = "nagatha:mcp:servers";
@@ -77,6 +101,26 @@ public final class Keys {
     /** Stream: written to wake a gateway replica's event tail when its set of watched sessions grows. */
     public static String gatewayWake(String replicaId) {
         return "nagatha:gateway:" + tag(replicaId) + ":wake";
+    }
+
+    /** String: the user an interface identity ({@code discord:<snowflake>}, …) maps to. */
+    public static String identity(String identity) {
+        return AUTH + "identity:" + identity;
+    }
+
+    /** Set: every identity that maps to the user. */
+    public static String userIdentities(String userId) {
+        return AUTH + "user:" + userId + ":identities";
+    }
+
+    /** String with a TTL: a link code, holding the id of the user it links to. */
+    public static String linkCode(String code) {
+        return AUTH + "link-code:" + code;
+    }
+
+    /** Counter with a TTL: the user's failed link attempts in the current window. */
+    public static String linkFailures(String userId) {
+        return AUTH + "link-failures:" + userId;
     }
 
     private static String tag(String id) {

@@ -52,7 +52,12 @@ class LocalRunnerIT {
     void upAnswersAFirstMessageAndDownLeavesNoProcessBehind() throws Exception {
         Result up = run("up", "--detach");
         assertThat(up.exit()).as(up.output()).isZero();
-        assertThat(up.output()).contains("Nagatha is up", "http://127.0.0.1:" + env.get("NAGATHA_GATEWAY_PORT"), "./nagatha say");
+        assertThat(up.output()).contains("Nagatha is up", "http://127.0.0.1:" + env.get("NAGATHA_GATEWAY_PORT"), "./nagatha say",
+                "Admin key: " + home.resolve("credentials") + " (created now");
+        Path credentials = home.resolve("credentials");
+        assertThat(Files.readString(credentials)).containsPattern("(?m)^NAGATHA_API_KEY=nag_admin_[A-Za-z0-9_-]{43}$");
+        assertThat(Files.getPosixFilePermissions(credentials)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
         List<Long> pids = new ArrayList<>();
         try (var files = Files.list(home.resolve("run"))) {
@@ -66,6 +71,10 @@ class LocalRunnerIT {
         Result answer = run("say", "Hello, Nagatha");
         assertThat(answer.exit()).as(answer.output()).isZero();
         assertThat(answer.output()).startsWith("I can't answer yet: no language model is configured");
+
+        Result link = run("link");
+        assertThat(link.exit()).as(link.output()).isZero();
+        assertThat(link.output()).containsPattern("Link code: [0-9A-Z]{10} ").contains("/link code:");
 
         Result down = run("down");
         assertThat(down.exit()).as(down.output()).isZero();

@@ -1,5 +1,6 @@
 package io.nagatha.system;
 
+import io.nagatha.contracts.ApiKeys;
 import io.nagatha.testing.FreePorts;
 import io.nagatha.testing.RedisServer;
 import io.nagatha.testing.ServiceProcess;
@@ -17,6 +18,8 @@ final class NagathaProcesses implements AutoCloseable {
     private final Path root = Path.of(System.getProperty("nagatha.root", "..")).toAbsolutePath().normalize();
     private final Path logs = Path.of(System.getProperty("nagatha.logs", "target/service-logs"));
     private final RedisServer redis;
+    /** The bootstrap admin key session-service stores at start-up, as the local runner's is. */
+    private final String adminKey = ApiKeys.generate("systemtest");
     private final int sessionPort = FreePorts.next();
     private final int poolPort = FreePorts.next();
     private final int agentPort = FreePorts.next();
@@ -32,7 +35,7 @@ final class NagathaProcesses implements AutoCloseable {
 
     /** Starts all four, the agent with the given model settings (empty: no model configured). */
     NagathaProcesses start(Map<String, String> llm) {
-        session = start("session-service", sessionPort, Map.of());
+        session = start("session-service", sessionPort, Map.of("nagatha.identities.admin-key", adminKey));
         pool = start("pool-service", poolPort, Map.of());
         agent = start("agent-service", agentPort, llm);
         gateway = start("gateway", gatewayPort, Map.of("nagatha.session-service.url", "http://127.0.0.1:" + sessionPort));
@@ -55,6 +58,10 @@ final class NagathaProcesses implements AutoCloseable {
 
     Map<String, ServiceProcess> all() {
         return Map.of("gateway", gateway, "session-service", session, "pool-service", pool, "agent-service", agent);
+    }
+
+    String adminKey() {
+        return adminKey;
     }
 
     String gatewayUrl() {

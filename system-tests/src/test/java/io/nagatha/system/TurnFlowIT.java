@@ -16,6 +16,7 @@ import io.nagatha.testing.RedisServer;
 import io.nagatha.testing.SseClient;
 import io.nagatha.testing.WsClient;
 import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
@@ -50,10 +51,13 @@ class TurnFlowIT {
         llm = FakeOpenAi.start();
         nagatha = new NagathaProcesses(redis).start(model());
         RestAssured.baseURI = nagatha.gatewayUrl();
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", "Bearer " + nagatha.adminKey()).build();
     }
 
     @AfterAll
     static void stopEverything() {
+        RestAssured.requestSpecification = null;
         if (nagatha != null) {
             nagatha.close();
         }
@@ -69,8 +73,8 @@ class TurnFlowIT {
     @Order(1)
     void aTurnReachesSseAndWebSocketClientsInOrderAndLandsInHistory() {
         String session = createSession("cli");
-        try (SseClient sse = SseClient.connect(nagatha.gatewayUrl() + "/api/v1/sessions/" + session + "/events", null);
-                WsClient ws = WsClient.connect(wsUrl(session) + "?interface=web")) {
+        try (SseClient sse = SseClient.connect(nagatha.gatewayUrl() + "/api/v1/sessions/" + session + "/events?access_token=" + nagatha.adminKey(), null);
+                WsClient ws = WsClient.connect(wsUrl(session) + "&interface=web")) {
             await("session.attached on the WebSocket").atMost(TURN).until(() -> !ws.frames().isEmpty());
             assertThat(ws.frames().get(0).get("type").asText()).isEqualTo("session.attached");
             assertThat(ws.frames().get(0).at("/data/session/id").asText()).isEqualTo(session);
@@ -178,7 +182,7 @@ class TurnFlowIT {
         String turnId = given().contentType(ContentType.JSON).body(Map.of("content", "are you there?"))
                 .post("/api/v1/sessions/{id}/messages", session).then().statusCode(202).extract().path("turnId");
         // No agent runs: the turn waits on the stream, accepted and nothing more.
-        try (SseClient sse = SseClient.connect(nagatha.gatewayUrl() + "/api/v1/sessions/" + session + "/events", "0-0")) {
+        try (SseClient sse = SseClient.connect(nagatha.gatewayUrl() + "/api/v1/sessions/" + session + "/events?access_token=" + nagatha.adminKey(), "0-0")) {
             await().atMost(TURN).until(() -> sseTypes(sse, turnId).contains("turn.accepted"));
             assertThat(sseTypes(sse, turnId)).containsExactly("turn.accepted");
             given().get("/api/v1/status").then().body("queues.turns.length", org.hamcrest.Matchers.greaterThan(0));
@@ -247,7 +251,7 @@ class TurnFlowIT {
     }
 
     private static String wsUrl(String session) {
-        return nagatha.gatewayUrl().replace("http://", "ws://") + "/ws/v1/sessions/" + session;
+        return nagatha.gatewayUrl().replace("http://", "ws://") + "/ws/v1/sessions/" + session + "?access_token=" + nagatha.adminKey();
     }
 
     private static List<String> sseTypes(SseClient sse, String turnId) {

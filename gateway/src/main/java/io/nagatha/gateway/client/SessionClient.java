@@ -1,11 +1,15 @@
 package io.nagatha.gateway.client;
 
 import io.nagatha.contracts.AttachRequest;
+import io.nagatha.contracts.Caller;
 import io.nagatha.contracts.CreateSessionRequest;
+import io.nagatha.contracts.LinkRequest;
 import io.nagatha.contracts.Message;
 import io.nagatha.contracts.Page;
 import io.nagatha.contracts.Session;
+import io.nagatha.contracts.SessionPatch;
 import io.nagatha.contracts.SessionResult;
+import io.nagatha.contracts.UserIdentities;
 import io.nagatha.support.rest.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -15,47 +19,74 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Calls to the session service with their fault-tolerance policy: every call has a deadline and a
- * circuit breaker; reads are retried, writes are not (a retried create could make two sessions).
- * A client mistake ({@link ApiException}) is neither retried nor counted as a failure.
+ * circuit breaker; reads (and writes that are safe to repeat) are retried, others are not (a
+ * retried create could make two sessions). A client mistake ({@link ApiException}) is neither
+ * retried nor counted as a failure.
  */
 @ApplicationScoped
+@Timeout(3000)
+@CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, skipOn = ApiException.class)
 public class SessionClient {
 
     private final SessionServiceApi api;
+    private final IdentityServiceApi identities;
 
-    SessionClient(@RestClient SessionServiceApi api) {
+    SessionClient(@RestClient SessionServiceApi api, @RestClient IdentityServiceApi identities) {
         this.api = api;
+        this.identities = identities;
     }
 
     @Timeout(5000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, skipOn = ApiException.class)
     public SessionResult getOrCreate(CreateSessionRequest request) {
         return api.getOrCreate(request);
     }
 
-    @Timeout(3000)
+    @Timeout(5000)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, skipOn = ApiException.class)
-    public Session get(String sessionId) {
-        return api.get(sessionId);
+    public Page<Session> list(Caller caller, String active, String interfaceType, String owner, String limit, String cursor) {
+        return api.list(caller.userId(), caller.admin(), active, interfaceType, owner, limit, cursor);
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    public Session get(Caller caller, String sessionId) {
+        return api.get(caller.userId(), caller.admin(), sessionId);
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    public Session patch(Caller caller, String sessionId, SessionPatch patch) {
+        return api.patch(caller.userId(), caller.admin(), sessionId, patch);
+    }
+
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    public void end(Caller caller, String sessionId) {
+        api.end(caller.userId(), caller.admin(), sessionId);
+    }
+
+    /** Records a message's arrival through an interface and answers the session (409 if it ended). */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    public Session touch(Caller caller, String sessionId, String interfaceType) {
+        return api.touch(caller.userId(), caller.admin(), sessionId, interfaceType);
     }
 
     @Timeout(5000)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, skipOn = ApiException.class)
-    public Page<Message> history(String sessionId, String limit, String before) {
-        return api.history(sessionId, limit, before);
+    public Page<Message> history(Caller caller, String sessionId, String limit, String before) {
+        return api.history(caller.userId(), caller.admin(), sessionId, limit, before);
     }
 
-    @Timeout(3000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, skipOn = ApiException.class)
-    public Session attach(String sessionId, AttachRequest request) {
-        return api.attach(sessionId, request);
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    public Session attach(Caller caller, String sessionId, AttachRequest request) {
+        return api.attach(caller.userId(), caller.admin(), sessionId, request);
     }
 
-    @Timeout(3000)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 5000, skipOn = ApiException.class)
-    public Session detach(String sessionId, String interfaceType) {
-        return api.detach(sessionId, interfaceType);
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    public Session detach(Caller caller, String sessionId, String interfaceType) {
+        return api.detach(caller.userId(), caller.admin(), sessionId, interfaceType);
+    }
+
+    /** The user behind an interface identity (made on first sight); the caller must be an admin. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    public UserIdentities resolve(Caller caller, String identity) {
+        return identities.resolve(caller.userId(), caller.admin(), new LinkRequest(null, identity));
     }
 }

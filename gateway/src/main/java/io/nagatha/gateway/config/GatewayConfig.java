@@ -8,13 +8,6 @@ import java.time.Duration;
 @ConfigMapping(prefix = "nagatha.gateway")
 public interface GatewayConfig {
 
-    /**
-     * The user every request acts as until API keys arrive (see docs/architecture.md): the gateway
-     * listens on loopback only in that mode.
-     */
-    @WithDefault("local")
-    String localUser();
-
     /** Longest message content, in characters. */
     @WithDefault("32768")
     int maxMessageLength();

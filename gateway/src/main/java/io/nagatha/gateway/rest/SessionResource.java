@@ -1,6 +1,10 @@
 package io.nagatha.gateway.rest;
 
 import io.nagatha.contracts.AttachRequest;
+import io.nagatha.contracts.SessionPatch;
+import io.nagatha.gateway.auth.CurrentCaller;
+import io.quarkus.security.Authenticated;
+import jakarta.ws.rs.PATCH;
 import io.nagatha.contracts.CreateSessionRequest;
 import io.nagatha.contracts.Event;
 import io.nagatha.contracts.EventIds;
@@ -38,6 +42,7 @@ import java.util.Map;
 
 /** Sessions, their history, their messages and their live events: the heart of API.md. */
 @Path("/api/v1/sessions")
+@Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionResource {
@@ -46,12 +51,15 @@ public class SessionResource {
     private final TurnService turns;
     private final SessionEventFanout fanout;
     private final GatewayConfig config;
+    private final CurrentCaller caller;
 
-    SessionResource(SessionClient sessions, TurnService turns, SessionEventFanout fanout, GatewayConfig config) {
+    SessionResource(SessionClient sessions, TurnService turns, SessionEventFanout fanout, GatewayConfig config,
+            CurrentCaller caller) {
         this.sessions = sessions;
         this.turns = turns;
         this.fanout = fanout;
         this.config = config;
+        this.caller = caller;
     }
 
     /**
@@ -63,33 +71,56 @@ public class SessionResource {
         if (body == null) {
             throw ApiException.invalid("a body with 'interface' is required");
         }
-        SessionResult result = sessions.getOrCreate(new CreateSessionRequest(caller(), body.interfaceType(), body.mode(),
+        SessionResult result = sessions.getOrCreate(new CreateSessionRequest(caller.get().userId(), body.interfaceType(), body.mode(),
                 body.title(), body.context()));
         return Response.status(result.created() ? Response.Status.CREATED : Response.Status.OK).entity(result.session()).build();
+    }
+
+    /** The caller's sessions, newest first; an admin may name another {@code user}. */
+    @GET
+    public Page<Session> list(@QueryParam("active") String active, @QueryParam("interface") String interfaceType,
+            @QueryParam("user") String user, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        return sessions.list(caller.get(), active, interfaceType, user, limit, cursor);
     }
 
     @GET
     @Path("/{id}")
     public Session get(@PathParam("id") String id) {
-        return sessions.get(id);
+        return sessions.get(caller.get(), id);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    public Session patch(@PathParam("id") String id, SessionPatch body) {
+        return sessions.patch(caller.get(), id, body);
+    }
+
+    /** 204: the session ends ({@code session.ended} to its clients); its history stays readable until it expires. */
+    @DELETE
+    @Path("/{id}")
+    public Response end(@PathParam("id") String id) {
+        sessions.end(caller.get(), id);
+        return Response.noContent().build();
     }
 
     @GET
     @Path("/{id}/messages")
     public Page<Message> history(@PathParam("id") String id, @QueryParam("limit") String limit, @QueryParam("before") String before) {
-        return sessions.history(id, limit, before);
+        return sessions.history(caller.get(), id, limit, before);
     }
 
     @POST
     @Path("/{id}/interfaces")
     public Session attach(@PathParam("id") String id, AttachRequest body) {
-        return sessions.attach(id, body); // session-service validates the body, a missing one included
+        // session-service validates the body, a missing one included; only a gateway socket sets a holder.
+        AttachRequest request = body == null ? null : new AttachRequest(body.interfaceType(), body.context());
+        return sessions.attach(caller.get(), id, request);
     }
 
     @DELETE
     @Path("/{id}/interfaces/{interface}")
     public Session detach(@PathParam("id") String id, @PathParam("interface") String interfaceType) {
-        return sessions.detach(id, interfaceType);
+        return sessions.detach(caller.get(), id, interfaceType);
     }
 
     /**
@@ -104,7 +135,7 @@ public class SessionResource {
             throw ApiException.invalid("a body with 'content' is required");
         }
         Duration waitFor = turns.parseWait(wait);
-        TurnService.Accepted accepted = turns.accept(caller(), id, body.content(), body.interfaceType(), body.idempotencyKey());
+        TurnService.Accepted accepted = turns.accept(caller.get(), id, body.content(), body.interfaceType(), body.idempotencyKey());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("turnId", accepted.turnId());
         answer.put("messageId", accepted.messageId());
@@ -138,7 +169,7 @@ public class SessionResource {
         if (from != null && !EventIds.isValid(from)) {
             throw ApiException.invalid("'since' / Last-Event-ID must be an event id this API gave out");
         }
-        sessions.get(id);
+        sessions.get(caller.get(), id);
         // Subscribed here, on a worker thread: replaying missed events reads Redis, which the I/O thread must not.
         UnicastProcessor<OutboundSseEvent> out = UnicastProcessor.create();
         SessionEventFanout.Subscription subscription = fanout.subscribe(id, from, event -> out.onNext(toSse(sse, event)));
@@ -156,9 +187,5 @@ public class SessionResource {
             builder.id(event.id());
         }
         return builder.build();
-    }
-
-    private String caller() {
-        return config.localUser();
     }
 }

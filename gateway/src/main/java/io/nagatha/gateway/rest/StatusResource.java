@@ -1,12 +1,14 @@
 package io.nagatha.gateway.rest;
 
 import io.nagatha.gateway.service.StatusService;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 @Path("/api/v1/status")
+@Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class StatusResource {
 

@@ -3,6 +3,9 @@ package io.nagatha.gateway.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Keys;
+import io.nagatha.contracts.SessionStats;
+import java.time.Instant;
+import java.util.TreeMap;
 import io.nagatha.contracts.ServiceReplica;
 import io.nagatha.support.heartbeat.ServiceDirectory;
 import io.nagatha.support.redis.RedisErrors;
@@ -39,11 +42,8 @@ public class StatusService {
         this.version = version;
     }
 
-    public record Status(String status, String version, Map<String, List<ServiceReplica>> services, Sessions sessions,
+    public record Status(String status, String version, Map<String, List<ServiceReplica>> services, SessionStats sessions,
             Map<String, Queue> queues, Mcp mcp) {
-    }
-
-    public record Sessions(long active) {
     }
 
     /** {@code length}: entries waiting or running (consumers delete what they finish); {@code pending}: running. */
@@ -61,7 +61,25 @@ public class StatusService {
         queues.put("turns", queue(Keys.TURNS, Keys.TURNS_GROUP));
         queues.put("toolCalls", queue(Keys.TOOL_CALLS, Keys.TOOL_CALLS_GROUP));
         return new Status(allUp ? "ok" : "degraded", version, services,
-                new Sessions(redis.sortedSet(String.class).zcard(Keys.ACTIVE_SESSIONS)), queues, mcp());
+                sessions(), queues, mcp());
+    }
+
+    /** Active sessions counted now; the rest as session-service's last cleanup pass left them. */
+    private SessionStats sessions() {
+        Map<String, String> stats = redis.hash(String.class).hgetall(Keys.SESSION_STATS);
+        Map<String, Long> byInterface = new TreeMap<>();
+        String interfaces = stats.get("byInterface");
+        if (interfaces != null) {
+            Json.decode(interfaces, JsonNode.class).fields()
+                    .forEachRemaining(e -> byInterface.put(e.getKey(), e.getValue().asLong()));
+        }
+        String messages = stats.get("messagesPerSession");
+        String computedAt = stats.get("computedAt");
+        return new SessionStats(redis.sortedSet(String.class).zcard(Keys.ACTIVE_SESSIONS), byInterface,
+                Long.parseLong(stats.getOrDefault("created", "0")), Long.parseLong(stats.getOrDefault("expired", "0")),
+                messages == null ? new SessionStats.MessagesPerSession(0, 0)
+                        : Json.decode(messages, SessionStats.MessagesPerSession.class),
+                computedAt == null ? null : Instant.parse(computedAt));
     }
 
     private Queue queue(String stream, String group) {

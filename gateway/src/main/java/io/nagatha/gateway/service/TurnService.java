@@ -1,5 +1,6 @@
 package io.nagatha.gateway.service;
 
+import io.nagatha.contracts.Caller;
 import io.nagatha.contracts.ErrorCodes;
 import io.nagatha.contracts.Event;
 import io.nagatha.contracts.EventTypes;
@@ -60,10 +61,11 @@ public class TurnService {
     public record Outcome(Message reply, String errorCode, String errorMessage) {
     }
 
-    public Accepted accept(String userId, String sessionId, String content, String interfaceType, String idempotencyKey) {
+    public Accepted accept(Caller caller, String sessionId, String content, String interfaceType, String idempotencyKey) {
         validate(content, idempotencyKey);
-        Session session = sessions.get(sessionId);
         String via = interfaceType == null || interfaceType.isBlank() ? DEFAULT_INTERFACE : interfaceType;
+        // Checks ownership, refuses an ended session, and keeps the session (and this interface) alive.
+        Session session = sessions.touch(caller, sessionId, via);
         String turnId = Ids.turn();
         String messageId = Ids.message();
         if (idempotencyKey != null) {
@@ -78,7 +80,7 @@ public class TurnService {
         redis.hash(String.class).hset(turnKey, Map.of("status", "accepted", "messageId", messageId,
                 "acceptedEventId", acceptedEventId, "acceptedAt", now.toString()));
         redis.key().expire(turnKey, config.turnRecordTtl());
-        TurnRequest turn = new TurnRequest(turnId, session.id(), userId, messageId, content, via, now);
+        TurnRequest turn = new TurnRequest(turnId, session.id(), session.userId(), messageId, content, via, now);
         redis.stream(String.class).xadd(Keys.TURNS, new XAddArgs().maxlen(config.turnsMaxLen()).nearlyExactTrimming(),
                 Map.of(StreamFields.TURN, Json.encode(turn)));
         return new Accepted(turnId, messageId, acceptedEventId);

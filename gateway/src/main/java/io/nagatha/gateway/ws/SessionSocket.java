@@ -2,13 +2,16 @@ package io.nagatha.gateway.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nagatha.contracts.AttachRequest;
+import io.nagatha.contracts.Caller;
+import io.nagatha.gateway.auth.ApiKeyAuthenticationMechanism;
+import io.nagatha.gateway.auth.ApiKeyAuthenticator;
+import io.nagatha.support.heartbeat.ReplicaIdentity;
 import io.nagatha.contracts.ErrorCodes;
 import io.nagatha.contracts.Event;
 import io.nagatha.contracts.EventIds;
 import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Session;
 import io.nagatha.gateway.client.SessionClient;
-import io.nagatha.gateway.config.GatewayConfig;
 import io.nagatha.gateway.service.TurnService;
 import io.nagatha.gateway.stream.SessionEventFanout;
 import io.nagatha.support.rest.ApiException;
@@ -31,6 +34,8 @@ import org.jboss.logging.Logger;
 @WebSocket(path = "/ws/v1/sessions/{id}")
 public class SessionSocket {
 
+    static final int CLOSE_UNAUTHORIZED = 4401;
+    static final int CLOSE_FORBIDDEN = 4403;
     static final int CLOSE_SESSION_NOT_FOUND = 4404;
     static final int CLOSE_UNAVAILABLE = 1011;
     private static final String DEFAULT_INTERFACE = "websocket";
@@ -39,23 +44,28 @@ public class SessionSocket {
     private final SessionClient sessions;
     private final TurnService turns;
     private final SessionEventFanout fanout;
-    private final GatewayConfig config;
+    private final ApiKeyAuthenticator authenticator;
+    private final ReplicaIdentity replica;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
 
-    SessionSocket(SessionClient sessions, TurnService turns, SessionEventFanout fanout, GatewayConfig config) {
+    SessionSocket(SessionClient sessions, TurnService turns, SessionEventFanout fanout, ApiKeyAuthenticator authenticator,
+            ReplicaIdentity replica) {
         this.sessions = sessions;
         this.turns = turns;
         this.fanout = fanout;
-        this.config = config;
+        this.authenticator = authenticator;
+        this.replica = replica;
     }
 
-    /** What one open socket is attached to, and its current event subscription. */
+    /** Who opened one socket, what it is attached to, and its current event subscription. */
     private static final class Client {
+        final Caller caller;
         final String sessionId;
         final String interfaceType;
         volatile SessionEventFanout.Subscription subscription;
 
-        Client(String sessionId, String interfaceType) {
+        Client(Caller caller, String sessionId, String interfaceType) {
+            this.caller = caller;
             this.sessionId = sessionId;
             this.interfaceType = interfaceType;
         }
@@ -69,10 +79,18 @@ public class SessionSocket {
         String interfaceType = query.getOrDefault("interface", DEFAULT_INTERFACE);
         String since = query.get("since");
         Session session;
+        Caller caller;
         try {
-            session = sessions.attach(sessionId, new AttachRequest(interfaceType, null));
+            caller = authenticate(connection, query);
+            // Held by this replica: if it dies without detaching, session-service clears the attachment.
+            session = sessions.attach(caller, sessionId, new AttachRequest(interfaceType, null, replica.id()));
         } catch (ApiException e) {
-            int code = e.problem().status() == 404 ? CLOSE_SESSION_NOT_FOUND : 1008;
+            int code = switch (e.problem().status()) {
+                case 401 -> CLOSE_UNAUTHORIZED;
+                case 403 -> CLOSE_FORBIDDEN;
+                case 404 -> CLOSE_SESSION_NOT_FOUND;
+                default -> 1008;
+            };
             connection.closeAndAwait(new CloseReason(code, e.problem().code()));
             return;
         } catch (RuntimeException e) {
@@ -80,7 +98,7 @@ public class SessionSocket {
             connection.closeAndAwait(new CloseReason(CLOSE_UNAVAILABLE, ErrorCodes.UNAVAILABLE));
             return;
         }
-        Client client = new Client(sessionId, interfaceType);
+        Client client = new Client(caller, sessionId, interfaceType);
         clients.put(connection.id(), client);
         boolean badSince = since != null && !EventIds.isValid(since);
         // Taken before session.attached goes out, so that nothing written meanwhile is missed.
@@ -132,7 +150,7 @@ public class SessionSocket {
             return; // another socket (a second tab) keeps this interface attached
         }
         try {
-            sessions.detach(client.sessionId, client.interfaceType);
+            sessions.detach(client.caller, client.sessionId, client.interfaceType);
         } catch (RuntimeException e) {
             LOG.debugf("could not detach %s from %s: %s", client.interfaceType, client.sessionId, e.toString());
         }
@@ -146,7 +164,7 @@ public class SessionSocket {
             return;
         }
         try {
-            turns.accept(config.localUser(), client.sessionId, content.asText(), client.interfaceType,
+            turns.accept(client.caller, client.sessionId, content.asText(), client.interfaceType,
                     key == null || key.isNull() ? null : key.asText());
         } catch (ApiException e) {
             sendError(connection, e.problem().code(), e.problem().detail());
@@ -154,6 +172,17 @@ public class SessionSocket {
             LOG.warnf("could not accept a message on session %s: %s", client.sessionId, e.toString());
             sendError(connection, ErrorCodes.UNAVAILABLE, "the message could not be accepted; try again shortly");
         }
+    }
+
+    /** The key from the handshake: {@code Authorization: Bearer} or, for browsers, {@code ?access_token=}. */
+    private Caller authenticate(WebSocketConnection connection, Map<String, String> query) {
+        String header = connection.handshakeRequest().header("Authorization");
+        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip()
+                : query.get("access_token");
+        Caller caller = authenticator.authenticate(key)
+                .orElseThrow(() -> ApiException.unauthorized("send a valid API key as a Bearer header or ?access_token="));
+        String onBehalfOf = connection.handshakeRequest().header(ApiKeyAuthenticationMechanism.ON_BEHALF_HEADER);
+        return onBehalfOf == null || onBehalfOf.isBlank() ? caller : authenticator.actAs(caller, onBehalfOf.strip());
     }
 
     private void resume(WebSocketConnection connection, Client client, JsonNode frame) {

@@ -32,6 +32,23 @@ public class ApiException extends RuntimeException {
         return of(404, ErrorCodes.SESSION_NOT_FOUND, "Session not found", "no session with id " + sessionId);
     }
 
+    public static ApiException notFound(String detail) {
+        return of(404, ErrorCodes.NOT_FOUND, "Not found", detail);
+    }
+
+    public static ApiException forbidden(String detail) {
+        return of(403, ErrorCodes.FORBIDDEN, "Forbidden", detail);
+    }
+
+    public static ApiException unauthorized(String detail) {
+        return of(401, ErrorCodes.UNAUTHORIZED, "Unauthorized", detail);
+    }
+
+    public static ApiException rateLimited(String detail, long retryAfterSeconds) {
+        return new ApiException(Problem.of(429, ErrorCodes.RATE_LIMITED, "Too many requests", detail)
+                .retryAfter(Math.max(1, retryAfterSeconds)));
+    }
+
     public static ApiException tooLarge(String detail) {
         return of(413, ErrorCodes.PAYLOAD_TOO_LARGE, "Payload too large", detail);
     }

@@ -60,7 +60,11 @@ public class ProblemMappers {
     }
 
     public static Response respond(Problem problem) {
-        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+        Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        if (problem.retryAfter() != null) {
+            response.header("Retry-After", problem.retryAfter());
+        }
+        return response.build();
     }
 
     private static String codeFor(int status) {

@@ -28,6 +28,28 @@ public interface SessionConfig {
     @WithDefault("200")
     int maxPageSize();
 
+    /** How often a replica runs the cleanup pass (expiry, vanished interfaces, statistics). */
+    @WithDefault("60s")
+    Duration cleanupInterval();
+
+    /**
+     * Whether a replica takes a lease before its pass, so that only one replica at a time does the
+     * work. Correctness never depends on it (every change is a compare-and-set); it saves work.
+     */
+    @WithDefault("true")
+    boolean cleanupLease();
+
+    /** Sessions examined per batch of the cleanup pass. */
+    @WithDefault("500")
+    int cleanupBatch();
+
+    /**
+     * An interface attached through the HTTP API (no open socket) counts as gone after this long
+     * without activity from it; one held by a WebSocket stays while its gateway replica lives.
+     */
+    @WithDefault("30m")
+    Duration attachmentTtl();
+
     /** History page size when the client does not say. */
     @WithDefault("50")
     int defaultPageSize();

@@ -5,11 +5,14 @@ import io.nagatha.contracts.CreateSessionRequest;
 import io.nagatha.contracts.Message;
 import io.nagatha.contracts.Page;
 import io.nagatha.contracts.Session;
+import io.nagatha.contracts.SessionPatch;
 import io.nagatha.contracts.SessionResult;
 import io.nagatha.session.service.SessionService;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,8 +22,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The session service's internal API, called by the gateway (never by clients directly: it trusts
- * the {@code userId} it is given). Errors are problem documents the gateway passes on.
+ * The session service's internal API, called by the gateway only (a NetworkPolicy keeps everyone
+ * else out). The caller comes in {@link CallerParams}; ownership is checked here.
  */
 @Path("/sessions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,27 +44,55 @@ public class SessionResource {
     }
 
     @GET
+    public Page<Session> list(@BeanParam CallerParams caller, @QueryParam("active") String active,
+            @QueryParam("interface") String interfaceType, @QueryParam("user") String user,
+            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+        return sessions.list(caller.caller(), active, interfaceType, user, limit, cursor);
+    }
+
+    @GET
     @Path("/{id}")
-    public Session get(@PathParam("id") String id) {
-        return sessions.get(id);
+    public Session get(@BeanParam CallerParams caller, @PathParam("id") String id) {
+        return sessions.get(caller.caller(), id);
+    }
+
+    @PATCH
+    @Path("/{id}")
+    public Session patch(@BeanParam CallerParams caller, @PathParam("id") String id, SessionPatch patch) {
+        return sessions.patch(caller.caller(), id, patch);
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response end(@BeanParam CallerParams caller, @PathParam("id") String id) {
+        sessions.end(caller.caller(), id);
+        return Response.noContent().build();
+    }
+
+    /** A message is arriving through {@code interface}: records the activity, answers the session. */
+    @POST
+    @Path("/{id}/activity")
+    @Consumes(MediaType.WILDCARD) // no body
+    public Session touch(@BeanParam CallerParams caller, @PathParam("id") String id, @QueryParam("interface") String interfaceType) {
+        return sessions.touch(caller.caller(), id, interfaceType);
     }
 
     @GET
     @Path("/{id}/messages")
-    public Page<Message> history(@PathParam("id") String id, @QueryParam("limit") String limit,
+    public Page<Message> history(@BeanParam CallerParams caller, @PathParam("id") String id, @QueryParam("limit") String limit,
             @QueryParam("before") String before) {
-        return sessions.history(id, limit, before);
+        return sessions.history(caller.caller(), id, limit, before);
     }
 
     @POST
     @Path("/{id}/interfaces")
-    public Session attach(@PathParam("id") String id, AttachRequest request) {
-        return sessions.attach(id, request);
+    public Session attach(@BeanParam CallerParams caller, @PathParam("id") String id, AttachRequest request) {
+        return sessions.attach(caller.caller(), id, request);
     }
 
     @DELETE
     @Path("/{id}/interfaces/{interface}")
-    public Session detach(@PathParam("id") String id, @PathParam("interface") String interfaceType) {
-        return sessions.detach(id, interfaceType);
+    public Session detach(@BeanParam CallerParams caller, @PathParam("id") String id, @PathParam("interface") String interfaceType) {
+        return sessions.detach(caller.caller(), id, interfaceType);
     }
 }

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.nagatha.contracts.Caller;
 import io.nagatha.contracts.Ids;
 import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Keys;
@@ -63,7 +64,7 @@ class SessionResourceTest {
         String id = given().contentType(ContentType.JSON)
                 .body(Map.of("userId", user, "interface", "cli", "title", "Plans", "context", Map.of("host", "laptop")))
                 .post("/sessions").then().statusCode(201).extract().path("session.id");
-        given().get("/sessions/" + id).then().statusCode(200)
+        as(user).get("/sessions/" + id).then().statusCode(200)
                 .body("id", equalTo(id))
                 .body("userId", equalTo(user))
                 .body("title", equalTo("Plans"))
@@ -81,12 +82,12 @@ class SessionResourceTest {
 
     @Test
     void anUnknownIdIsNotFoundAndNeverCreatesASession() {
-        given().get("/sessions/s_doesnotexist").then().statusCode(404)
+        as("u_x").get("/sessions/s_doesnotexist").then().statusCode(404)
                 .contentType("application/problem+json")
                 .body("code", equalTo("session_not_found"))
                 .body("status", equalTo(404));
         assertEquals(0, redis.key().exists(Keys.session("s_doesnotexist")) ? 1 : 0);
-        given().urlEncodingEnabled(false).get("/sessions/bad%7Bid%7D").then().statusCode(404).body("code", equalTo("session_not_found"));
+        as("u_x").urlEncodingEnabled(false).get("/sessions/bad%7Bid%7D").then().statusCode(404).body("code", equalTo("session_not_found"));
     }
 
     @Test
@@ -106,9 +107,9 @@ class SessionResourceTest {
     void attachAndDetachAnnouncePresence() {
         String user = "u_" + Ids.message().substring(2);
         String id = create(user, "cli", null, 201);
-        given().contentType(ContentType.JSON).body(Map.of("interface", "web")).post("/sessions/" + id + "/interfaces")
+        as(user).contentType(ContentType.JSON).body(Map.of("interface", "web")).post("/sessions/" + id + "/interfaces")
                 .then().statusCode(200).body("interfaces.type", contains("cli", "web"));
-        given().delete("/sessions/" + id + "/interfaces/cli")
+        as(user).delete("/sessions/" + id + "/interfaces/cli")
                 .then().statusCode(200).body("interfaces.type", contains("web"));
         var presence = redis.stream(String.class).xrange(Keys.events(id), io.quarkus.redis.datasource.stream.StreamRange.of("-", "+"))
                 .stream().map(m -> Json.decode(m.payload().get(StreamFields.EVENT), io.nagatha.contracts.Event.class))
@@ -124,21 +125,21 @@ class SessionResourceTest {
             Message m = new Message("m_" + i, i % 2 == 1 ? Message.USER : Message.ASSISTANT, "message " + i, "cli", "t_1", Instant.now());
             redis.stream(String.class).xadd(Keys.history(id), Map.of(StreamFields.MESSAGE, Json.encode(m)));
         }
-        String cursor = given().queryParam("limit", 2).get("/sessions/" + id + "/messages").then().statusCode(200)
+        String cursor = as(user).queryParam("limit", 2).get("/sessions/" + id + "/messages").then().statusCode(200)
                 .body("items.content", contains("message 4", "message 5"))
                 .body("items[0].interface", equalTo("cli"))
                 .body("items[0].turnId", equalTo("t_1"))
                 .body("nextCursor", notNullValue())
                 .extract().path("nextCursor");
-        String last = given().queryParam("limit", 2).queryParam("before", cursor).get("/sessions/" + id + "/messages")
+        String last = as(user).queryParam("limit", 2).queryParam("before", cursor).get("/sessions/" + id + "/messages")
                 .then().statusCode(200).body("items.content", contains("message 2", "message 3"))
                 .extract().path("nextCursor");
-        given().queryParam("limit", 2).queryParam("before", last).get("/sessions/" + id + "/messages")
+        as(user).queryParam("limit", 2).queryParam("before", last).get("/sessions/" + id + "/messages")
                 .then().statusCode(200).body("items.content", contains("message 1")).body("nextCursor", nullValue());
-        given().queryParam("limit", 500).get("/sessions/" + id + "/messages").then().statusCode(400)
+        as(user).queryParam("limit", 500).get("/sessions/" + id + "/messages").then().statusCode(400)
                 .body("code", equalTo("validation_failed"));
-        given().queryParam("limit", "ten").get("/sessions/" + id + "/messages").then().statusCode(400);
-        given().queryParam("before", "yesterday").get("/sessions/" + id + "/messages").then().statusCode(400)
+        as(user).queryParam("limit", "ten").get("/sessions/" + id + "/messages").then().statusCode(400);
+        as(user).queryParam("before", "yesterday").get("/sessions/" + id + "/messages").then().statusCode(400)
                 .body("code", equalTo("validation_failed"));
     }
 
@@ -153,7 +154,11 @@ class SessionResourceTest {
                 .body(not(org.hamcrest.Matchers.emptyString()));
     }
 
-    private static String create(String user, String iface, String mode, int status) {
+    static io.restassured.specification.RequestSpecification as(String user) {
+        return given().header(Caller.USER_HEADER, user);
+    }
+
+    static String create(String user, String iface, String mode, int status) {
         Map<String, String> body = mode == null ? Map.of("userId", user, "interface", iface)
                 : Map.of("userId", user, "interface", iface, "mode", mode);
         return given().contentType(ContentType.JSON).body(body).post("/sessions")
