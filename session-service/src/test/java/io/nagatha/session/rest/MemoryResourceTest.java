@@ -27,9 +27,15 @@ import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -149,6 +155,27 @@ class MemoryResourceTest {
 
         given().delete(entry(user, "session_state", "k1")).then().statusCode(204);
         put(user, "session_state", "k6", Map.of("value", 6)).statusCode(200);
+    }
+
+    @Test
+    void concurrentWritesOfNewKeysNeverOverfillASection() throws Exception {
+        String user = newUser();
+        ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            List<Future<Integer>> statuses = IntStream.range(0, 24)
+                    .mapToObj(i -> pool.submit(() -> put(user, "facts", "race" + i, Map.of("value", i)).extract().statusCode()))
+                    .toList();
+            List<Integer> answered = new ArrayList<>();
+            for (Future<Integer> status : statuses) {
+                answered.add(status.get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(5, answered.stream().filter(s -> s == 200).count(), "answers " + answered);
+            assertEquals(19, answered.stream().filter(s -> s == 400).count(), "answers " + answered);
+        } finally {
+            pool.shutdownNow();
+        }
+        given().get(section(user, "facts")).then().body("items.size()", equalTo(5));
+        assertEquals(5, redis.set(String.class).scard(Keys.memorySection(user, "facts")));
     }
 
     @Test
