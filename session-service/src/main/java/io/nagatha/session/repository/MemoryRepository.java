@@ -66,7 +66,7 @@ public class MemoryRepository {
                 .mget(members.stream().map(key -> Keys.memoryEntry(userId, section, key)).toArray(String[]::new));
         List<MemoryEntry> entries = new ArrayList<>();
         List<String> pruneArgs = new ArrayList<>();
-        pruneArgs.add(Keys.memoryEntry(userId, section, ""));
+        pruneArgs.add(Keys.memoryEntry(userId, section, "")); // the prefix the script puts before each key
         for (String key : members) {
             String json = found.get(Keys.memoryEntry(userId, section, key));
             if (json == null) {
