@@ -126,4 +126,19 @@ public final class Keys {
     private static String tag(String id) {
         return "{" + id + "}";
     }
+
+    // ---- Memory: every key of a user's memory carries the user's hash tag ----
+
+    /**
+     * Set: the keys of the user's entries in one memory section, for listing. A member whose entry
+     * has expired is removed the next time the section is listed.
+     */
+    public static String memorySection(String userId, String section) {
+        return "nagatha:user:" + tag(userId) + ":memory:" + section;
+    }
+
+    /** String: one memory entry as JSON, with a native TTL when the entry has one. */
+    public static String memoryEntry(String userId, String section, String key) {
+        return memorySection(userId, section) + ":" + key;
+    }
 }
