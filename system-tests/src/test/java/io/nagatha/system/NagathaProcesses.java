@@ -6,7 +6,9 @@ import io.nagatha.testing.RedisServer;
 import io.nagatha.testing.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -28,9 +30,26 @@ final class NagathaProcesses implements AutoCloseable {
     private ServiceProcess pool;
     private ServiceProcess agent;
     private ServiceProcess gateway;
+    private final List<ServiceProcess> extra = new ArrayList<>();
+
+    private final boolean ownsRedis;
 
     NagathaProcesses(RedisServer redis) {
+        this(redis, false);
+    }
+
+    private NagathaProcesses(RedisServer redis, boolean ownsRedis) {
         this.redis = redis;
+        this.ownsRedis = ownsRedis;
+    }
+
+    /** Services to be started on a redis-server of their own, which {@link #close()} stops too. */
+    static NagathaProcesses onNewRedis() {
+        return new NagathaProcesses(RedisServer.start(), true);
+    }
+
+    RedisServer redis() {
+        return redis;
     }
 
     /** Starts all four, the agent with the given model settings (empty: no model configured). */
@@ -50,6 +69,20 @@ final class NagathaProcesses implements AutoCloseable {
         }
         agent = start("agent-service", agentPort, llm).awaitReady(READY);
         return agent;
+    }
+
+    /**
+     * Starts one more replica of a service on a free port, waits until it is ready, and stops it
+     * with the rest. A session-service replica gets the bootstrap admin key like the first.
+     */
+    ServiceProcess replica(String service, Map<String, String> config) {
+        Map<String, String> all = new HashMap<>(config);
+        if (service.equals("session-service")) {
+            all.putIfAbsent("nagatha.identities.admin-key", adminKey);
+        }
+        ServiceProcess process = start(service, FreePorts.next(), all).awaitReady(READY);
+        extra.add(process);
+        return process;
     }
 
     ServiceProcess agent() {
@@ -75,8 +108,18 @@ final class NagathaProcesses implements AutoCloseable {
         return ServiceProcess.start(service, root.resolve(service).resolve("target/quarkus-app"), port, config, logs);
     }
 
+    /** Stops every service process; Redis and its data stay. */
+    void stopServices() {
+        extra.forEach(ServiceProcess::close);
+        extra.clear();
+        Stream.of(gateway, agent, pool, session).filter(p -> p != null).forEach(ServiceProcess::close);
+    }
+
     @Override
     public void close() {
-        Stream.of(gateway, agent, pool, session).filter(p -> p != null).forEach(ServiceProcess::close);
+        stopServices();
+        if (ownsRedis) {
+            redis.close();
+        }
     }
 }

@@ -1,6 +1,9 @@
 package io.nagatha.testing;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -11,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.awaitility.Awaitility;
 
@@ -77,21 +81,102 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** Sends one inline command and returns the first line of the reply (enough for PING, FLUSHALL, …). */
+    /**
+     * Runs one inline command and answers its value: a status or error line as is (without its
+     * type mark), an integer as text, a bulk string's content, or null for a missing value.
+     */
     public String command(String inline) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
             out.write((inline + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
-            return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null || line.isEmpty()) {
+                return line;
+            }
+            return switch (line.charAt(0)) {
+                case '$' -> line.equals("$-1") ? null : in.readLine();
+                case '+', ':', '-' -> line.substring(1);
+                default -> line;
+            };
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * Sends one command (each argument as a bulk string, so any text is safe) and answers the reply:
+     * a String, a Long, a List of replies, or null.
+     */
+    public Object call(String... args) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(5000);
+            ByteArrayOutputStream request = new ByteArrayOutputStream();
+            request.write(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            for (String arg : args) {
+                byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
+                request.write(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+                request.write(bytes);
+                request.write("\r\n".getBytes(StandardCharsets.UTF_8));
+            }
+            socket.getOutputStream().write(request.toByteArray());
+            socket.getOutputStream().flush();
+            return readReply(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Object readReply(DataInputStream in) throws IOException {
+        char type = (char) in.readByte();
+        String line = readLine(in);
+        switch (type) {
+            case '+':
+                return line;
+            case '-':
+                throw new IllegalStateException("redis: " + line);
+            case ':':
+                return Long.parseLong(line);
+            case '$': {
+                int length = Integer.parseInt(line);
+                if (length < 0) {
+                    return null;
+                }
+                byte[] bytes = new byte[length];
+                in.readFully(bytes);
+                readLine(in);
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+            case '*': {
+                int count = Integer.parseInt(line);
+                if (count < 0) {
+                    return null;
+                }
+                List<Object> items = new ArrayList<>(count);
+                for (int i = 0; i < count; i++) {
+                    items.add(readReply(in));
+                }
+                return items;
+            }
+            default:
+                throw new IllegalStateException("unexpected reply type " + type);
+        }
+    }
+
+    private static String readLine(DataInputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int b = in.read(); b != '\r'; b = in.read()) {
+            line.append((char) b);
+        }
+        in.read(); // the \n after \r
+        return line.toString();
+    }
+
     private boolean ping() {
         try {
-            return "+PONG".equals(command("PING"));
+            return "PONG".equals(command("PING"));
         } catch (UncheckedIOException e) {
             return false;
         }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.nagatha.contracts.ErrorCodes;
 import io.nagatha.contracts.Problem;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
@@ -49,6 +50,13 @@ public class ProblemMappers {
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known != null ? known.getReasonPhrase() : "Request failed";
         return respond(Problem.of(status, codeFor(status), title, e.getMessage()));
+    }
+
+    /** More requests at once than the Redis pool lets wait: overload, so the client may retry shortly. */
+    @ServerExceptionMapper
+    public Response overloaded(ConnectionPoolTooBusyException e) {
+        LOG.warnf("Redis connection pool saturated: %s", e.getMessage());
+        return respond(ApiException.unavailable("too many requests at once; try again shortly").problem().retryAfter(1));
     }
 
     @ServerExceptionMapper
