@@ -84,6 +84,14 @@ class ApiKeyAuthTest {
     }
 
     @Test
+    void onlyAnAdminKeyMayActForAnIdentity() {
+        String key = storeKey(Ids.user(), false);
+        given().header("Authorization", "Bearer " + key).header("X-Nagatha-Identity", "discord:123")
+                .get("/api/v1/status").then().statusCode(403)
+                .contentType("application/problem+json").body("code", equalTo("forbidden"));
+    }
+
+    @Test
     void aWebSocketWithoutAGoodKeyIsClosedWith4401() throws Exception {
         String ws = base.toString().replace("http://", "ws://") + "ws/v1/sessions/s_x";
         try (WsClient client = WsClient.connect(ws)) {

@@ -47,10 +47,6 @@ public class IdentityRepository {
         redis.hash(String.class).hsetnx(Keys.USERS, userId, Json.encode(new User(userId, Instant.now())));
     }
 
-    public boolean userExists(String userId) {
-        return redis.hash(String.class).hexists(Keys.USERS, userId);
-    }
-
     /** The user the identity maps to, creating {@code newUserId} for a first-seen identity. */
     public String resolve(String identity, String newUserId) {
         Response r = RESOLVE.run(redis, List.of(Keys.identity(identity), Keys.USERS, Keys.userIdentities(newUserId)),
