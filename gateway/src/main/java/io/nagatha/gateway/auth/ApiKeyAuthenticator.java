@@ -31,11 +31,21 @@ public class ApiKeyAuthenticator {
 
     /** The caller behind {@code key}, or empty when the key is malformed, unknown or revoked. Blocking. */
     public Optional<Caller> authenticate(String key) {
-        return ApiKeys.idOf(key)
-                .flatMap(id -> Optional.ofNullable(redis.hash(String.class).hget(Keys.API_KEYS, id)))
+        Optional<String> id = ApiKeys.idOf(key);
+        if (id.isEmpty()) {
+            return Optional.empty();
+        }
+        String stored;
+        try {
+            stored = redis.hash(String.class).hget(Keys.API_KEYS, id.get());
+        } catch (RuntimeException e) {
+            // Not the caller's fault: say so (503, retry) rather than call the key wrong.
+            throw ApiException.unavailable("keys cannot be checked right now; try again shortly");
+        }
+        return Optional.ofNullable(stored)
                 .map(json -> Json.decode(json, ApiKey.class))
-                .filter(stored -> ApiKeys.matches(stored, key))
-                .map(stored -> new Caller(stored.userId(), stored.admin()));
+                .filter(record -> ApiKeys.matches(record, key))
+                .map(record -> new Caller(record.userId(), record.admin()));
     }
 
     /**

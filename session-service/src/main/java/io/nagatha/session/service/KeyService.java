@@ -9,6 +9,7 @@ import io.nagatha.session.repository.IdentityRepository;
 import io.nagatha.contracts.ApiKeys;
 import io.nagatha.support.rest.ApiException;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Instant;
@@ -29,11 +30,36 @@ public class KeyService {
         this.config = config;
     }
 
+    private volatile boolean bootstrapped;
+
     /**
      * Stores the configured bootstrap admin key, so a fresh installation has one key to start from.
      * Re-run on every start: changing the configured key replaces the stored one (rotation).
      */
     void bootstrap(@Observes StartupEvent start) {
+        tryBootstrap();
+    }
+
+    /** Redis may be unreachable at start-up (the service then reports not ready): keep trying. */
+    @Scheduled(every = "10s", delayed = "10s", skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void retryBootstrap() {
+        if (!bootstrapped) {
+            tryBootstrap();
+        }
+    }
+
+    private void tryBootstrap() {
+        try {
+            storeBootstrapKey();
+            bootstrapped = true;
+        } catch (IllegalArgumentException e) {
+            throw e; // a malformed key in the configuration must stop the start
+        } catch (RuntimeException e) {
+            LOG.warnf("bootstrap admin key not stored yet (%s); retrying", e.toString());
+        }
+    }
+
+    private void storeBootstrapKey() {
         config.adminKey().filter(k -> !k.isBlank()).ifPresent(key -> {
             String id = ApiKeys.idOf(key.strip()).orElseThrow(() -> new IllegalArgumentException(
                     "nagatha.identities.admin-key is not a Nagatha key (nag_<id>_<secret>)"));
