@@ -1,8 +1,7 @@
 package io.nagatha.gateway.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Keys;
+import io.nagatha.contracts.McpServerStatus;
 import io.nagatha.contracts.ServiceReplica;
 import io.nagatha.support.heartbeat.ServiceDirectory;
 import io.nagatha.support.redis.RedisErrors;
@@ -31,12 +30,14 @@ public class StatusService {
     private final RedisDataSource redis;
     private final ServiceDirectory directory;
     private final String version;
+    private final McpService mcp;
 
-    StatusService(RedisDataSource redis, ServiceDirectory directory,
+    StatusService(RedisDataSource redis, ServiceDirectory directory, McpService mcp,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.redis = redis;
         this.directory = directory;
         this.version = version;
+        this.mcp = mcp;
     }
 
     public record Status(String status, String version, Map<String, List<ServiceReplica>> services, Sessions sessions,
@@ -81,12 +82,8 @@ public class StatusService {
     private Mcp mcp() {
         Map<String, Integer> byState = new LinkedHashMap<>();
         CONNECTION_STATES.forEach(state -> byState.put(state, 0));
-        Map<String, String> servers = redis.hash(String.class).hgetall(Keys.MCP_SERVERS);
-        for (String json : servers.values()) {
-            for (JsonNode connection : Json.decode(json, JsonNode.class).path("connections")) {
-                byState.merge(connection.path("state").asText("closed"), 1, Integer::sum);
-            }
-        }
+        List<McpServerStatus> servers = mcp.servers();
+        servers.forEach(server -> server.connections().forEach(c -> byState.merge(c.state(), 1, Integer::sum)));
         return new Mcp(servers.size(), byState);
     }
 }

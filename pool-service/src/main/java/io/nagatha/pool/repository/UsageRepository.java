@@ -1,6 +1,7 @@
 package io.nagatha.pool.repository;
 
 import io.nagatha.contracts.Keys;
+import io.nagatha.contracts.ToolUsage;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.hash.HashCommands;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,11 +37,11 @@ public class UsageRepository {
     }
 
     private void add(String key, String tool, boolean error, long ms) {
-        hash.hincrby(key, tool + "|calls", 1);
+        hash.hincrby(key, tool + ToolUsage.CALLS, 1);
         if (error) {
-            hash.hincrby(key, tool + "|errors", 1);
+            hash.hincrby(key, tool + ToolUsage.ERRORS, 1);
         }
-        hash.hincrby(key, tool + "|ms", ms);
+        hash.hincrby(key, tool + ToolUsage.MS, ms);
     }
 
     static String bucket(long ms) {
