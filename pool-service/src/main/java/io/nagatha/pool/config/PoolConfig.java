@@ -99,7 +99,7 @@ public interface PoolConfig {
 
     interface Consumer {
         /** Tool calls one replica runs at once. */
-        @WithDefault("64")
+        @WithDefault("32")
         int concurrency();
 
         /** BLOCK of one read of the tool-calls stream; keep it well under quarkus.redis.timeout. */

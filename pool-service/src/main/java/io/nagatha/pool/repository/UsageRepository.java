@@ -19,24 +19,28 @@ public class UsageRepository {
     public static final long[] BUCKETS_MS = {1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000,
         Long.MAX_VALUE};
 
-    private final HashCommands<String, String, Long> hash;
+    private final RedisDataSource redis;
 
     UsageRepository(RedisDataSource redis) {
-        this.hash = redis.hash(Long.class);
+        this.redis = redis;
     }
 
+    /** One call's usage; the commands share one pooled connection instead of taking one each. */
     public void record(String qualifiedTool, String sessionId, String userId, boolean error, long ms) {
-        add(Keys.TOOL_USAGE, qualifiedTool, error, ms);
-        if (sessionId != null) {
-            add(Keys.sessionToolUsage(sessionId), qualifiedTool, error, ms);
-        }
-        if (userId != null) {
-            add(Keys.userToolUsage(userId), qualifiedTool, error, ms);
-        }
-        hash.hincrby(Keys.TOOL_LATENCY, qualifiedTool + "|" + bucket(ms), 1);
+        redis.withConnection(connection -> {
+            HashCommands<String, String, Long> hash = connection.hash(Long.class);
+            add(hash, Keys.TOOL_USAGE, qualifiedTool, error, ms);
+            if (sessionId != null) {
+                add(hash, Keys.sessionToolUsage(sessionId), qualifiedTool, error, ms);
+            }
+            if (userId != null) {
+                add(hash, Keys.userToolUsage(userId), qualifiedTool, error, ms);
+            }
+            hash.hincrby(Keys.TOOL_LATENCY, qualifiedTool + "|" + bucket(ms), 1);
+        });
     }
 
-    private void add(String key, String tool, boolean error, long ms) {
+    private static void add(HashCommands<String, String, Long> hash, String key, String tool, boolean error, long ms) {
         hash.hincrby(key, tool + ToolUsage.CALLS, 1);
         if (error) {
             hash.hincrby(key, tool + ToolUsage.ERRORS, 1);

@@ -51,9 +51,10 @@ public class ToolCallConsumer {
     private final ToolCallsConfig calls;
     private final String consumer;
     private WorkerSlots workers;
-    private ScheduledExecutorService reclaimer;
+    private ScheduledExecutorService refresher;
     private StreamLoop reader;
     private final PendingEntries pending;
+    private long nextTakeOver; // touched by the reader thread only
 
     ToolCallConsumer(RedisDataSource redis, @RedisClientName("streams") RedisDataSource streams, McpPool pool,
             PoolConfig config, ToolCallsConfig calls, ReplicaIdentity replica) {
@@ -76,17 +77,17 @@ public class ToolCallConsumer {
         }
         workers = new WorkerSlots("tool-call", config.concurrency());
         reader = StreamLoop.start("tool-call-reader", streams, this::readOnce);
-        reclaimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "tool-call-reclaim");
+        refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tool-call-refresh");
             t.setDaemon(true);
             return t;
         });
         long every = Math.max(100, config.reclaimIdle().dividedBy(3).toMillis());
-        reclaimer.scheduleWithFixedDelay(this::maintain, every, every, TimeUnit.MILLISECONDS);
+        refresher.scheduleWithFixedDelay(this::refreshRunning, every, every, TimeUnit.MILLISECONDS);
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        reclaimer.shutdownNow();
+        refresher.shutdownNow();
         reader.stop(config.readBlock().plusSeconds(1));
         // What still runs after the grace stays pending on the stream and another replica answers it.
         workers.shutdown(Duration.ofSeconds(10));
@@ -96,7 +97,12 @@ public class ToolCallConsumer {
         return reader != null && reader.isRunning();
     }
 
-    /** One blocking read of as many calls as there are free workers. */
+    /**
+     * One round of the reader, for as many calls as there are free workers: first calls that a
+     * silent replica left pending (at most every third of the reclaim time), then one blocking read
+     * of new calls. Both run here, on the reader's own connection, because only the reader holds
+     * free workers; a separate job would rarely find one free.
+     */
     private void readOnce(RedisDataSource connection) {
         int free = workers.acquireSome(config.readBlock());
         if (free == 0) {
@@ -104,11 +110,22 @@ public class ToolCallConsumer {
         }
         int handedOff = 0;
         try {
-            List<StreamMessage<String, String, String>> entries = connection.stream(String.class).xreadgroup(
-                    Keys.TOOL_CALLS_GROUP, consumer, Keys.TOOL_CALLS, ">", new XReadGroupArgs().count(free).block(config.readBlock()));
-            for (StreamMessage<String, String, String> entry : entries) {
-                dispatch(entry);
-                handedOff++;
+            if (System.nanoTime() >= nextTakeOver) {
+                nextTakeOver = System.nanoTime() + config.reclaimIdle().dividedBy(3).toNanos();
+                for (StreamMessage<String, String, String> entry : pending.takeOver(connection, config.reclaimIdle(), free)) {
+                    LOG.infof("taking over tool-call entry %s from a replica that stopped answering", entry.id());
+                    dispatch(entry);
+                    handedOff++;
+                }
+            }
+            if (handedOff < free) {
+                List<StreamMessage<String, String, String>> entries = connection.stream(String.class).xreadgroup(
+                        Keys.TOOL_CALLS_GROUP, consumer, Keys.TOOL_CALLS, ">",
+                        new XReadGroupArgs().count(free - handedOff).block(config.readBlock()));
+                for (StreamMessage<String, String, String> entry : entries) {
+                    dispatch(entry);
+                    handedOff++;
+                }
             }
         } catch (RuntimeException e) {
             if (!StreamGroups.isMissingGroup(e)) {
@@ -169,28 +186,12 @@ public class ToolCallConsumer {
                         Json.encode(result)));
     }
 
-    /** Keeps this replica's running calls fresh, then takes over calls of replicas gone silent. */
-    void maintain() {
+    /** Keeps this replica's running calls fresh, so no other replica takes them over. */
+    private void refreshRunning() {
         try {
             pending.refresh(redis, workers.inFlight());
-            int free = workers.acquireFree();
-            int handedOff = 0;
-            try {
-                for (StreamMessage<String, String, String> entry : free == 0 ? List.<StreamMessage<String, String, String>>of()
-                        : pending.takeOver(redis, config.reclaimIdle(), free)) {
-                    LOG.infof("taking over tool-call entry %s from a replica that stopped answering", entry.id());
-                    dispatch(entry);
-                    handedOff++;
-                }
-            } finally {
-                workers.release(free - handedOff);
-            }
         } catch (RuntimeException e) {
-            if (StreamGroups.isMissingGroup(e)) {
-                StreamGroups.ensure(redis, Keys.TOOL_CALLS, Keys.TOOL_CALLS_GROUP);
-            } else {
-                LOG.warnf("reclaiming pending tool calls failed: %s", e.getMessage());
-            }
+            LOG.warnf("refreshing running tool calls failed: %s", e.getMessage());
         }
     }
 }

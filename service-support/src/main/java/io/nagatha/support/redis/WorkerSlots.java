@@ -41,11 +41,6 @@ public final class WorkerSlots {
         return 1 + slots.drainPermits();
     }
 
-    /** Takes every free slot without waiting (possibly 0). */
-    public int acquireFree() {
-        return slots.drainPermits();
-    }
-
     public void release(int count) {
         slots.release(count);
     }
