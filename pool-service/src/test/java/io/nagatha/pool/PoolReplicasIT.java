@@ -8,12 +8,12 @@ import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Keys;
 import io.nagatha.contracts.ToolCallResult;
 import io.nagatha.contracts.ToolCallStream;
-import io.nagatha.support.config.ToolCallsConfig;
 import io.nagatha.support.toolcall.ToolCallClient;
 import io.nagatha.testing.FreePorts;
 import io.nagatha.testing.McpTestServers;
 import io.nagatha.testing.RedisServer;
 import io.nagatha.testing.ServiceProcess;
+import io.nagatha.testing.StandaloneToolCalls;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ class PoolReplicasIT {
     private static final Path LOGS = Path.of(System.getProperty("nagatha.logs", "target/service-logs"));
 
     static RedisServer redisServer;
-    static RedisClients clients;
+    static StandaloneToolCalls calls;
     static RedisDataSource redis;
     static ToolCallClient client;
     static List<ServiceProcess> replicas = new ArrayList<>();
@@ -67,20 +67,17 @@ class PoolReplicasIT {
             replicas.add(ServiceProcess.start(name, Path.of("target/quarkus-app"), FreePorts.next(), settings, LOGS));
         }
         replicas.forEach(r -> r.awaitReady(Duration.ofSeconds(90)));
-        clients = new RedisClients();
-        redis = clients.open(redisServer.url(), 16);
-        client = new ToolCallClient(redis, clients.open(redisServer.url(), 2), new Defaults(), "it-caller");
+        calls = new StandaloneToolCalls(redisServer.url(), "it-caller");
+        redis = calls.redis();
+        client = calls.client();
         await().atMost(Duration.ofSeconds(60)).until(() -> redis.hash(String.class).hexists(Keys.TOOL_CATALOGUE, "everything/echo"));
     }
 
     @AfterAll
     static void stop() {
         replicas.forEach(ServiceProcess::close);
-        if (client != null) {
-            client.close();
-        }
-        if (clients != null) {
-            clients.close();
+        if (calls != null) {
+            calls.close();
         }
         if (redisServer != null) {
             redisServer.close();
@@ -147,32 +144,5 @@ class PoolReplicasIT {
         results.forEach((message, result) -> callIds.put(result.callId(), message));
         assertThat(callIds).hasSize(CALLS);
         callIds.keySet().forEach(id -> assertThat(answers.get(id)).as("answers to " + id).isEqualTo(1L));
-    }
-
-    /** The defaults of {@link ToolCallsConfig}, for a client outside Quarkus. */
-    private static final class Defaults implements ToolCallsConfig {
-        public long streamMaxLen() {
-            return 100_000;
-        }
-
-        public Duration defaultDeadline() {
-            return Duration.ofSeconds(60);
-        }
-
-        public Duration replyGrace() {
-            return Duration.ofSeconds(5);
-        }
-
-        public long replyMaxLen() {
-            return 100_000;
-        }
-
-        public Duration replyTtl() {
-            return Duration.ofMinutes(10);
-        }
-
-        public Duration replyReadBlock() {
-            return Duration.ofSeconds(1);
-        }
     }
 }
