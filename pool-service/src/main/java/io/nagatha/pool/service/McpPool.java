@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -142,7 +143,7 @@ public class McpPool {
             return ToolCallResult.failure(request.callId(), ErrorCodes.TOOL_NOT_FOUND,
                     "no tool " + request.tool() + " on server " + request.server(), 0);
         }
-        long deadline = started + Math.max(0, Duration.between(java.time.Instant.now(), request.deadline()).toNanos());
+        long deadline = started + Math.max(0, Duration.between(Instant.now(), request.deadline()).toNanos());
         Map<String, Object> arguments = request.arguments() == null || request.arguments().isNull() ? Map.of()
                 : Json.MAPPER.convertValue(request.arguments(), ARGUMENTS);
         McpConnection connection;
