@@ -2,6 +2,7 @@
 # A minimal stdio MCP server for the pool's fault tests: cheap to start (no Node), answers
 # initialize, tools/list (one tool, "noop"), tools/call and ping. It first starts a long-sleeping
 # grandchild named "<marker>-grandchild" ($1), so a test can count what a kill would orphan.
+# With TINY_PING=silent it never answers a ping (a hung server, for health-check tests).
 marker="${1:-tiny-mcp}"
 (exec -a "$marker-grandchild" sleep 3600) &
 reply() { printf '{"jsonrpc":"2.0","id":%s,"result":%s}\n' "$1" "$2"; }
@@ -19,6 +20,8 @@ while IFS= read -r line; do
       reply "$id" '{"tools":[{"name":"noop","description":"Does nothing","inputSchema":{"type":"object"}}]}' ;;
     *'"method":"tools/call"'*)
       reply "$id" '{"content":[{"type":"text","text":"ok"}]}' ;;
+    *'"method":"ping"'*)
+      [ "${TINY_PING:-}" = silent ] || reply "$id" '{}' ;;
     *)
       reply "$id" '{}' ;;
   esac

@@ -20,7 +20,12 @@ import java.util.Map;
 public class PoolTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** Marks the tiny server's processes (and its grandchildren) so a test can count them. */
-    public static final String MARKER = "nagatha-pool-test-" + ProcessHandle.current().pid();
+    public static final String MARKER = marker("tiny");
+
+    /** A marker unique to this JVM and {@code name}; no marker contains another. */
+    static String marker(String name) {
+        return "nagatha-pool-test-" + ProcessHandle.current().pid() + "-" + name + "-x";
+    }
 
     static Path dir;
     static Path configFile;
@@ -50,6 +55,8 @@ public class PoolTestResource implements QuarkusTestResourceLifecycleManager {
         servers.put("everything-sse", "{\"transport\":\"sse\",\"url\":\"http://127.0.0.1:" + ssePort + "/sse\"}");
         servers.put("tiny", "{\"command\":\"bash\",\"args\":[" + quote(McpTestServers.tinyServer()) + "," + quote(MARKER)
                 + "],\"maxConnections\":2}");
+        servers.put("tiny-deaf", "{\"command\":\"bash\",\"args\":[" + quote(McpTestServers.tinyServer()) + ","
+                + quote(marker("deaf")) + "],\"env\":{\"TINY_PING\":\"silent\"},\"maxConnections\":1}");
         servers.put("broken", "{\"command\":\"node\",\"args\":[\"-e\",\"console.error('no config for me'); process.exit(3)\"]}");
         configFile = McpTestServers.writeConfig(dir.resolve("mcp-servers.json"), servers);
         Map<String, String> config = new LinkedHashMap<>();
@@ -62,6 +69,8 @@ public class PoolTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("nagatha.pool.restart.circuit-open", "10m");
         config.put("nagatha.pool.stdio.close-grace", "500ms");
         config.put("nagatha.pool.init-timeout", "15s");
+        config.put("nagatha.pool.health.interval", "500ms");
+        config.put("nagatha.pool.health.timeout", "300ms");
         return config;
     }
 

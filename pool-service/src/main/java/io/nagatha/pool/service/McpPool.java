@@ -144,6 +144,9 @@ public class McpPool {
                     "no tool " + request.tool() + " on server " + request.server(), 0);
         }
         long deadline = started + Math.max(0, Duration.between(Instant.now(), request.deadline()).toNanos());
+        if (request.arguments() != null && !request.arguments().isNull() && !request.arguments().isObject()) {
+            return ToolCallResult.failure(request.callId(), ErrorCodes.VALIDATION_FAILED, "arguments must be a JSON object", 0);
+        }
         Map<String, Object> arguments = request.arguments() == null || request.arguments().isNull() ? Map.of()
                 : Json.MAPPER.convertValue(request.arguments(), ARGUMENTS);
         McpConnection connection;

@@ -23,8 +23,9 @@ import org.jboss.logging.Logger;
  * The connections to one server: at most {@code maxConnections}, each idle, busy, in error or
  * closed. Failed starts and deaths back off exponentially; after {@code maxAttempts} failures in a
  * row the circuit opens and nothing is tried until it closes again or an operator restarts the
- * server, so a dead server costs a bounded number of attempts, never a storm. All state is guarded
- * by this object's monitor; opening, pinging and closing happen outside it.
+ * server, so a dead server costs a bounded number of attempts, never a storm. (SmallRye's
+ * {@code @CircuitBreaker} does not fit: it guards a method, this guards each configured server.)
+ * All state is guarded by this object's monitor; opening, pinging and closing happen outside it.
  */
 public final class ServerPool {
 
@@ -203,8 +204,9 @@ public final class ServerPool {
 
     /** The server's process exited on its own (crash, kill -9): fail its calls now and restart it. */
     private void died(McpConnection connection, Process process) {
-        if (McpConnectionStatus.CLOSED.equals(connection.state())) {
-            return; // closed by the pool itself
+        String state = connection.state();
+        if (McpConnectionStatus.CLOSED.equals(state) || McpConnectionStatus.ERROR.equals(state)) {
+            return; // the pool closed it, or had already failed it for a reason of its own
         }
         String why = "server process " + process.pid() + " exited with code " + process.exitValue();
         connection.died(why);
