@@ -220,9 +220,13 @@ class McpPoolTest {
             if (process != null) {
                 seen.add(process.pid());
                 process.destroyForcibly(); // kill -9 of the server only: its grandchild is the pool's to find
-                process.onExit().join();
+                assertThat(process.onExit()).succeedsWithin(Duration.ofSeconds(5));
             }
             tiny.release(connection, null);
+            if (seen.size() % 100 == 10) {
+                // Early and then every 100 cycles, so a leak fails in seconds rather than after all of them.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(orphans(tiny, PoolTestResource.MARKER)).isEmpty());
+            }
         }
         assertThat(seen).hasSize(1000);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(orphans(tiny, PoolTestResource.MARKER)).isEmpty());
