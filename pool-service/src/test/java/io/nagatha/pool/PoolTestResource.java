@@ -37,6 +37,7 @@ public class PoolTestResource implements QuarkusTestResourceLifecycleManager {
         try {
             dir = Files.createTempDirectory("pool-test");
             Files.createDirectories(dir.resolve("files"));
+            Files.createDirectories(dir.resolve("not-a-root"));
             Files.writeString(dir.resolve("files/hello.txt"), "hello from the filesystem server");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -50,7 +51,7 @@ public class PoolTestResource implements QuarkusTestResourceLifecycleManager {
         servers.put("memory", "{\"command\":\"node\",\"args\":[" + quote(McpTestServers.script("memory"))
                 + "],\"env\":{\"MEMORY_FILE_PATH\":" + quote(dir.resolve("memory.jsonl").toString()) + "},\"maxConnections\":1}");
         servers.put("filesystem", "{\"command\":\"node\",\"args\":[" + quote(McpTestServers.script("filesystem")) + ","
-                + quote(dir.resolve("files").toString()) + "],\"roots\":[" + quote(dir.resolve("files").toString()) + "]}");
+                + quote(dir.resolve("not-a-root").toString()) + "],\"roots\":[" + quote(dir.resolve("files").toString()) + "]}");
         servers.put("everything-http", "{\"transport\":\"http\",\"url\":\"http://127.0.0.1:" + httpPort + "/mcp\"}");
         servers.put("everything-sse", "{\"transport\":\"sse\",\"url\":\"http://127.0.0.1:" + ssePort + "/sse\"}");
         servers.put("tiny", "{\"command\":\"bash\",\"args\":[" + quote(McpTestServers.tinyServer()) + "," + quote(MARKER)

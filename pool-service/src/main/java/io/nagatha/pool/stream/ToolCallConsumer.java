@@ -21,6 +21,7 @@ import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
@@ -86,7 +87,8 @@ public class ToolCallConsumer {
         refresher.scheduleWithFixedDelay(this::refreshRunning, every, every, TimeUnit.MILLISECONDS);
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    /** Before the pool closes its connections (default priority), so running calls can finish. */
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
         refresher.shutdownNow();
         reader.stop(config.readBlock().plusSeconds(1));
         // What still runs after the grace stays pending on the stream and another replica answers it.
