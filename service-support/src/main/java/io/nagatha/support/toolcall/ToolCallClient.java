@@ -15,6 +15,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.StreamMessage;
 import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.stream.XReadArgs;
+import io.vertx.mutiny.redis.client.Response;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -105,8 +106,10 @@ public class ToolCallClient implements AutoCloseable {
         if (reader != null) {
             return;
         }
-        // Replies written from now on (less a second for clock skew) are ours; older ones are not.
-        lastReplyId = (System.currentTimeMillis() - 1000) + "-0";
+        // Replies after the newest one there now are ours (a restarted caller's old replies are not).
+        // Taken from Redis rather than this machine's clock, whose skew could hide a reply.
+        Response newest = redis.execute("XREVRANGE", replyStream, "+", "-", "COUNT", "1");
+        lastReplyId = newest == null || newest.size() == 0 ? "0-0" : newest.get(0).get(0).toString();
         reader = StreamLoop.start("tool-replies", streams, this::readReplies);
     }
 
