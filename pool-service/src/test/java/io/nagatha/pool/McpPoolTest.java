@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nagatha.contracts.ErrorCodes;
 import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Keys;
@@ -261,6 +260,21 @@ class McpPoolTest {
             assertThat(ProcessTable.matching(marker)).isEmpty();
         });
         assertThat(call("tiny2", "noop", "{}").code()).isEqualTo(ErrorCodes.TOOL_NOT_FOUND);
+    }
+
+    @Test
+    void connectionsBeyondTheWarmMinimumExpireWhenIdle() {
+        ServerPool sse = pool.server("everything-sse").orElseThrow();
+        List<CompletableFuture<ToolCallResult>> slow = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            slow.add(client.submit("everything-sse", "trigger-long-running-operation",
+                    Json.decode("{\"duration\":1,\"steps\":1}", JsonNode.class), null, null, CALL));
+        }
+        slow.forEach(call -> assertThat(call.join().ok()).isTrue());
+        assertThat(sse.connections()).as("three calls at once opened three connections").hasSizeGreaterThanOrEqualTo(3);
+        // idle-timeout is 2 s in the tests, min-idle 1: the extra ones close, one stays warm.
+        await().atMost(Duration.ofSeconds(10)).until(() -> sse.connections().size() == 1);
+        assertThat(sse.connections().get(0).state()).isIn(McpConnectionStatus.IDLE, McpConnectionStatus.BUSY);
     }
 
     @Test

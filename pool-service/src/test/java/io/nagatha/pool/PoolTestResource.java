@@ -70,6 +70,7 @@ public class PoolTestResource implements QuarkusTestResourceLifecycleManager {
         config.put("nagatha.pool.restart.circuit-open", "10m");
         config.put("nagatha.pool.stdio.close-grace", "500ms");
         config.put("nagatha.pool.init-timeout", "15s");
+        config.put("nagatha.pool.idle-timeout", "2s");
         config.put("nagatha.pool.health.interval", "500ms");
         config.put("nagatha.pool.health.timeout", "300ms");
         return config;

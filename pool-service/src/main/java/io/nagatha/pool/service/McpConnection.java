@@ -68,10 +68,6 @@ public final class McpConnection {
         return link.process();
     }
 
-    McpSchema.InitializeResult initialized() {
-        return link.initialized();
-    }
-
     /** Runs one tool call; a tool's own error comes back as a result with isError, not as an exception. */
     McpSchema.CallToolResult call(String tool, Map<String, Object> arguments, Duration timeout) {
         useCount.incrementAndGet();

@@ -97,11 +97,6 @@ public class ToolCallClient implements AutoCloseable {
         });
     }
 
-    /** Calls waiting for an answer right now. */
-    public int waiting() {
-        return waiting.size();
-    }
-
     private synchronized void startReader() {
         if (reader != null) {
             return;
