@@ -114,26 +114,37 @@ public class McpPool {
         return t;
     }
 
-    /** Runs one call: finds a connection, calls, gives the connection back, records usage. */
+    /** Runs one call: finds a connection, calls, gives the connection back, counts it in the metrics. */
     public ToolCallResult call(ToolCallRequest request) {
         long started = System.nanoTime();
-        String qualified = request.server() + "/" + request.tool();
         ToolCallResult result = run(request, started);
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-        String outcome = !result.ok() ? result.code() : Boolean.TRUE.equals(result.isError()) ? "tool_error" : "ok";
+        String outcome = outcome(result);
         Counter.builder("tool.calls").tag("server", request.server()).tag("tool", request.tool()).tag("outcome", outcome)
                 .description("Tool calls by outcome").register(metrics).increment();
         Timer.builder("tool.call.duration").tag("server", request.server()).tag("tool", request.tool())
                 .publishPercentileHistogram().description("Tool call latency in the pool").register(metrics)
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        if (!ErrorCodes.TOOL_NOT_FOUND.equals(result.code())) {
-            try {
-                usage.record(qualified, request.sessionId(), request.userId(), !"ok".equals(outcome), ms);
-            } catch (RuntimeException e) {
-                LOG.warnf("usage of %s not recorded: %s", qualified, e.getMessage());
-            }
-        }
         return result;
+    }
+
+    private static String outcome(ToolCallResult result) {
+        return !result.ok() ? result.code() : Boolean.TRUE.equals(result.isError()) ? "tool_error" : "ok";
+    }
+
+    /**
+     * Adds a call to the usage in Redis. Separate from {@link #call} so the caller can answer first:
+     * usage is bookkeeping, the answer is what someone waits for.
+     */
+    public void recordUsage(ToolCallRequest request, ToolCallResult result) {
+        if (ErrorCodes.TOOL_NOT_FOUND.equals(result.code()) || ErrorCodes.VALIDATION_FAILED.equals(result.code())) {
+            return; // nothing ran
+        }
+        String qualified = request.server() + "/" + request.tool();
+        try {
+            usage.record(qualified, request.sessionId(), request.userId(), !"ok".equals(outcome(result)), result.ms());
+        } catch (RuntimeException e) {
+            LOG.warnf("usage of %s not recorded: %s", qualified, e.getMessage());
+        }
     }
 
     private ToolCallResult run(ToolCallRequest request, long started) {

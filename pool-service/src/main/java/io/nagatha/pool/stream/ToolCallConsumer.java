@@ -116,7 +116,7 @@ public class ToolCallConsumer {
                 nextTakeOver = System.nanoTime() + config.reclaimIdle().dividedBy(3).toNanos();
                 for (StreamMessage<String, String, String> entry : pending.takeOver(connection, config.reclaimIdle(), free)) {
                     LOG.infof("taking over tool-call entry %s from a replica that stopped answering", entry.id());
-                    dispatch(entry);
+                    dispatch(entry, true);
                     handedOff++;
                 }
             }
@@ -125,7 +125,7 @@ public class ToolCallConsumer {
                         Keys.TOOL_CALLS_GROUP, consumer, Keys.TOOL_CALLS, ">",
                         new XReadGroupArgs().count(free - handedOff).block(config.readBlock()));
                 for (StreamMessage<String, String, String> entry : entries) {
-                    dispatch(entry);
+                    dispatch(entry, false);
                     handedOff++;
                 }
             }
@@ -139,11 +139,12 @@ public class ToolCallConsumer {
         }
     }
 
-    private void dispatch(StreamMessage<String, String, String> entry) {
-        workers.dispatch(entry.id(), id -> handle(entry));
+    private void dispatch(StreamMessage<String, String, String> entry, boolean redelivered) {
+        workers.dispatch(entry.id(), id -> handle(entry, redelivered));
     }
 
-    private void handle(StreamMessage<String, String, String> entry) {
+    /** {@code redelivered}: taken over from another replica, so it may have been answered already. */
+    private void handle(StreamMessage<String, String, String> entry, boolean redelivered) {
         ToolCallRequest request;
         try {
             request = decode(entry);
@@ -154,16 +155,20 @@ public class ToolCallConsumer {
             return;
         }
         try {
-            if (redis.key(String.class).exists(Keys.toolCallDone(request.replyTo(), request.callId()))) {
+            if (redelivered && redis.key(String.class).exists(Keys.toolCallDone(request.replyTo(), request.callId()))) {
                 pending.acknowledge(redis, entry.id()); // answered by a replica that died before acknowledging
                 return;
             }
-            ToolCallResult result = request.deadline().isBefore(Instant.now())
+            boolean expired = request.deadline().isBefore(Instant.now());
+            ToolCallResult result = expired
                     ? ToolCallResult.failure(request.callId(), ErrorCodes.UPSTREAM_TIMEOUT,
                             "the call's deadline passed before it could run", 0)
                     : pool.call(request);
             reply(request, result);
             pending.acknowledge(redis, entry.id());
+            if (!expired) {
+                pool.recordUsage(request, result); // after the answer: nobody waits for bookkeeping
+            }
         } catch (RuntimeException e) {
             LOG.errorf(e, "tool call %s could not be answered; it stays pending and will be retried", request.callId());
         }
