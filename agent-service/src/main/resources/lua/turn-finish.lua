@@ -23,6 +23,7 @@ redis.call('HSET', KEYS[1], 'status', ARGV[1], 'finishedAt', ARGV[2])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 -- Only a session that exists is counted: never create a half session from here.
 if redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('HINCRBY', KEYS[4], 'turns', 1)
   redis.call('HINCRBY', KEYS[4], 'messageCount', n)
   redis.call('HINCRBY', KEYS[4], 'promptTokens', ARGV[8])
   redis.call('HINCRBY', KEYS[4], 'completionTokens', ARGV[9])

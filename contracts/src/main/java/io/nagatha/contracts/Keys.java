@@ -141,4 +141,54 @@ public final class Keys {
     public static String memoryEntry(String userId, String section, String key) {
         return memorySection(userId, section) + ":" + key;
     }
+
+    // ---- MCP pool (pool-service writes, agent and gateway read) ----
+
+    /** Hash: {@code server/tool} to {@link ToolInfo} JSON, the merged catalogue of every server. */
+    public static final String TOOL_CATALOGUE = "nagatha:mcp:tools";
+
+    /** Tool-call entries that could not be decoded, kept with the reason for an operator. */
+    public static final String TOOL_CALLS_DEAD_LETTER = "nagatha:tool-calls:dead";
+
+    /** Pub/sub channel: pool control messages (e.g. {@code restart <server>}) to every pool replica. */
+    public static final String POOL_CONTROL = "nagatha:mcp:control";
+
+    /** Hash: {@code server/tool} usage of everyone, fields {@code <server/tool>|calls|errors|ms}. */
+    public static final String TOOL_USAGE = "nagatha:usage:tools";
+
+    /** Hash: latency histogram of every tool, fields {@code <server/tool>|<bucket upper bound ms>}. */
+    public static final String TOOL_LATENCY = "nagatha:usage:tool-latency";
+
+    /** Field of {@link #MCP_SERVERS}: one server as seen by one pool replica. */
+    public static String mcpServerField(String server, String replicaId) {
+        return server + "@" + replicaId;
+    }
+
+    /** Stream: the replies to one caller's tool calls (one stream per caller replica). */
+    public static String toolReplies(String callerId) {
+        return "nagatha:tool-replies:" + tag(callerId);
+    }
+
+    /**
+     * String: set once when a call was answered, so a re-delivered call is never answered twice. It
+     * shares the reply stream's hash tag, so one script writes both.
+     */
+    public static String toolCallDone(String replyStream, String callId) {
+        return replyStream + ":done:" + callId;
+    }
+
+    /** True when {@code key} is a reply stream a caller may name in {@code replyTo}. */
+    public static boolean isToolReplies(String key) {
+        return key != null && key.startsWith("nagatha:tool-replies:{") && key.endsWith("}") && key.indexOf('}') == key.length() - 1;
+    }
+
+    /** Hash: tool usage of one session (same fields as {@link #TOOL_USAGE}). */
+    public static String sessionToolUsage(String sessionId) {
+        return session(sessionId) + ":tool-usage";
+    }
+
+    /** Hash: tool usage of one user (same fields as {@link #TOOL_USAGE}). */
+    public static String userToolUsage(String userId) {
+        return "nagatha:user:" + tag(userId) + ":tool-usage";
+    }
 }

@@ -3,17 +3,18 @@ package io.nagatha.gateway.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Keys;
-import io.nagatha.contracts.SessionStats;
-import java.time.Instant;
-import java.util.TreeMap;
+import io.nagatha.contracts.McpServerStatus;
 import io.nagatha.contracts.ServiceReplica;
+import io.nagatha.contracts.SessionStats;
 import io.nagatha.support.heartbeat.ServiceDirectory;
 import io.nagatha.support.redis.RedisErrors;
 import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The system at a glance: which replicas run, how many sessions are active, how long the queues are. */
@@ -34,12 +35,14 @@ public class StatusService {
     private final RedisDataSource redis;
     private final ServiceDirectory directory;
     private final String version;
+    private final McpService mcp;
 
-    StatusService(RedisDataSource redis, ServiceDirectory directory,
+    StatusService(RedisDataSource redis, ServiceDirectory directory, McpService mcp,
             @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown") String version) {
         this.redis = redis;
         this.directory = directory;
         this.version = version;
+        this.mcp = mcp;
     }
 
     public record Status(String status, String version, Map<String, List<ServiceReplica>> services, SessionStats sessions,
@@ -99,12 +102,8 @@ public class StatusService {
     private Mcp mcp() {
         Map<String, Integer> byState = new LinkedHashMap<>();
         CONNECTION_STATES.forEach(state -> byState.put(state, 0));
-        Map<String, String> servers = redis.hash(String.class).hgetall(Keys.MCP_SERVERS);
-        for (String json : servers.values()) {
-            for (JsonNode connection : Json.decode(json, JsonNode.class).path("connections")) {
-                byState.merge(connection.path("state").asText("closed"), 1, Integer::sum);
-            }
-        }
+        List<McpServerStatus> servers = mcp.servers();
+        servers.forEach(server -> server.connections().forEach(c -> byState.merge(c.state(), 1, Integer::sum)));
         return new Mcp(servers.size(), byState);
     }
 }

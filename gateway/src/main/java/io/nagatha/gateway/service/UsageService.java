@@ -1,0 +1,63 @@
+package io.nagatha.gateway.service;
+
+import io.nagatha.contracts.Keys;
+import io.nagatha.contracts.ToolUsage;
+import io.nagatha.contracts.UsageReport;
+import io.quarkus.redis.datasource.RedisDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Usage from what the services write: turns and tokens from the session hashes (written by the
+ * agent), tools from the pool's usage hashes. A user's figures sum over all their sessions.
+ */
+@ApplicationScoped
+public class UsageService {
+
+    /** Session hash fields; {@code turns} is counted by the agent as turns finish. */
+    private static final List<String> FIELDS = List.of("turns", "promptTokens", "completionTokens");
+
+    private final RedisDataSource redis;
+
+    UsageService(RedisDataSource redis) {
+        this.redis = redis;
+    }
+
+    /** The owner of a session, empty when there is no such session. */
+    public Optional<String> owner(String sessionId) {
+        return Optional.ofNullable(redis.hash(String.class).hget(Keys.session(sessionId), "userId"));
+    }
+
+    public UsageReport ofSession(String sessionId) {
+        long[] sums = counters(sessionId);
+        return report(sums, redis.hash(String.class).hgetall(Keys.sessionToolUsage(sessionId)));
+    }
+
+    public UsageReport ofUser(String userId) {
+        long[] sums = new long[FIELDS.size()];
+        for (String sessionId : redis.sortedSet(String.class).zrange(Keys.userSessions(userId), 0, -1)) {
+            long[] one = counters(sessionId);
+            for (int i = 0; i < sums.length; i++) {
+                sums[i] += one[i];
+            }
+        }
+        return report(sums, redis.hash(String.class).hgetall(Keys.userToolUsage(userId)));
+    }
+
+    private long[] counters(String sessionId) {
+        Map<String, String> values = redis.hash(String.class).hmget(Keys.session(sessionId), FIELDS.toArray(String[]::new));
+        long[] out = new long[FIELDS.size()];
+        for (int i = 0; i < out.length; i++) {
+            String v = values.get(FIELDS.get(i));
+            out[i] = v == null ? 0 : Long.parseLong(v);
+        }
+        return out;
+    }
+
+    private static UsageReport report(long[] sums, Map<String, String> toolFields) {
+        Map<String, ToolUsage> tools = ToolUsage.fromFields(toolFields);
+        return new UsageReport(sums[0], new UsageReport.Tokens(sums[1], sums[2]), tools);
+    }
+}

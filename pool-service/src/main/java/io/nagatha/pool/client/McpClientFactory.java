@@ -1,0 +1,210 @@
+package io.nagatha.pool.client;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.modelcontextprotocol.client.McpAsyncClient;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.ServerParameters;
+import io.modelcontextprotocol.client.transport.StdioClientTransport;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.nagatha.contracts.Json;
+import io.nagatha.pool.config.PoolConfig;
+import io.nagatha.pool.config.ServerSpec;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.lang.reflect.Field;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+import reactor.core.publisher.Mono;
+
+/**
+ * Opens one MCP connection with the official Java SDK (mcp-core 2.1.0 on Jackson 2) and works
+ * around what the SDK leaves to its user: a child gets only the environment its config names; a
+ * server that dies during start-up fails at once instead of after the initialize timeout; sends on
+ * stdio are serialised; the child's process is exposed so the pool can watch and kill it.
+ */
+@ApplicationScoped
+public class McpClientFactory {
+
+    private static final Logger LOG = Logger.getLogger(McpClientFactory.class);
+    /** What a child inherits from the pool besides its own config: enough to find programs and a home. */
+    private static final List<String> INHERITED = List.of("PATH", "HOME");
+    private static final Field PROCESS = processField();
+
+    private final PoolConfig config;
+    private final McpJsonMapper json;
+    private final DefaultJsonSchemaValidator validator;
+
+    McpClientFactory(PoolConfig config) {
+        this.config = config;
+        ObjectMapper mapper = Json.MAPPER;
+        this.json = new JacksonMcpJsonMapper(mapper);
+        this.validator = new DefaultJsonSchemaValidator(mapper);
+    }
+
+    /**
+     * Starts the server (stdio) or connects to it (HTTP, SSE) and completes the MCP handshake.
+     *
+     * @param toolsChanged called with the new tool list on {@code notifications/tools/list_changed}
+     * @throws McpStartException when it does not come up within the init timeout or exits first
+     */
+    public McpLink open(ServerSpec spec, Consumer<List<McpSchema.Tool>> toolsChanged) {
+        StderrTail stderr = new StderrTail();
+        StdioClientTransport stdio = spec.transport() == ServerSpec.Transport.STDIO ? stdio(spec, stderr) : null;
+        McpClientTransport transport = stdio != null ? new SerializedTransport(stdio) : remote(spec);
+        List<McpSchema.Root> roots = spec.roots().stream()
+                .map(dir -> new McpSchema.Root(Path.of(dir).toAbsolutePath().toUri().toString(), Path.of(dir).getFileName().toString()))
+                .toList();
+        McpAsyncClient client = McpClient.async(transport)
+                .requestTimeout(config.requestTimeout())
+                .initializationTimeout(config.initTimeout())
+                .clientInfo(new McpSchema.Implementation("nagatha-pool", "1.0"))
+                // Roots are always offered: server-filesystem asks for them (roots/list) and uses the answer.
+                .capabilities(McpSchema.ClientCapabilities.builder().roots(true).build())
+                .roots(roots)
+                .toolsChangeConsumer(tools -> Mono.fromRunnable(() -> toolsChanged.accept(tools)))
+                .jsonSchemaValidator(validator)
+                .build();
+        CompletableFuture<McpSchema.InitializeResult> init = client.initialize().toFuture();
+        Optional<Process> process = stdio == null ? Optional.empty() : awaitProcess(stdio, init);
+        try {
+            McpSchema.InitializeResult result = awaitInitialized(spec, init, process, stderr);
+            List<ProcessHandle> tree = process.map(p -> p.descendants().toList()).orElse(List.of());
+            return new McpLink(client, result, process, tree, stderr);
+        } catch (McpStartException e) {
+            client.close();
+            process.ifPresent(ProcessKiller::kill);
+            throw e;
+        }
+    }
+
+    private McpSchema.InitializeResult awaitInitialized(ServerSpec spec, CompletableFuture<McpSchema.InitializeResult> init,
+            Optional<Process> process, StderrTail stderr) {
+        CompletableFuture<Object> exited = process.<CompletableFuture<Object>>map(p -> p.onExit().thenApply(p2 -> p2))
+                .orElseGet(CompletableFuture::new);
+        try {
+            Object first = CompletableFuture.anyOf(init, exited).get(config.initTimeout().toMillis() + 500, TimeUnit.MILLISECONDS);
+            if (first instanceof Process dead) {
+                throw new McpStartException(spec.name() + " exited with code " + dead.exitValue() + " while starting"
+                        + tail(stderr));
+            }
+            return (McpSchema.InitializeResult) first;
+        } catch (TimeoutException e) {
+            throw new McpStartException(spec.name() + " did not finish the MCP handshake within "
+                    + config.initTimeout().toMillis() + " ms" + tail(stderr));
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new McpStartException(spec.name() + " failed to start: " + describe(cause) + tail(stderr));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new McpStartException(spec.name() + ": interrupted while starting");
+        }
+    }
+
+    private static String tail(StderrTail stderr) {
+        String text = stderr.toString();
+        return text.isEmpty() ? "" : " (stderr: " + text + ")";
+    }
+
+    /** The innermost message of an SDK failure, which is the one that says what went wrong. */
+    public static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+        return t == e ? message : e.getMessage() + " <- " + message;
+    }
+
+    private StdioClientTransport stdio(ServerSpec spec, StderrTail stderr) {
+        ServerParameters params = ServerParameters.builder(spec.command()).args(spec.args()).build();
+        // ServerParameters starts from a few of the JVM's variables (SHELL, USER, TERM...); the child
+        // gets exactly PATH and HOME plus what its config names, so no secret of the pool leaks.
+        Map<String, String> env = params.getEnv();
+        env.clear();
+        INHERITED.forEach(name -> Optional.ofNullable(System.getenv(name)).ifPresent(value -> env.put(name, value)));
+        env.putAll(spec.env());
+        StdioClientTransport transport = new StdioClientTransport(params, json) {
+            @Override
+            protected ProcessBuilder getProcessBuilder() {
+                ProcessBuilder builder = new ProcessBuilder();
+                builder.environment().clear();
+                spec.cwd().ifPresent(dir -> builder.directory(dir.toFile()));
+                return builder;
+            }
+        };
+        transport.setStdErrorHandler(line -> {
+            stderr.add(line);
+            LOG.debugf("[%s] %s", spec.name(), line);
+        });
+        return transport;
+    }
+
+    private McpClientTransport remote(ServerSpec spec) {
+        URI uri = URI.create(spec.url());
+        String base = uri.getScheme() + "://" + uri.getRawAuthority();
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? null : uri.getRawPath()
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        HttpRequest.Builder request = HttpRequest.newBuilder();
+        spec.headers().forEach(request::header);
+        Duration connect = config.http().connectTimeout();
+        if (spec.transport() == ServerSpec.Transport.SSE) {
+            HttpClientSseClientTransport.Builder sse = HttpClientSseClientTransport.builder(base).jsonMapper(json)
+                    .requestBuilder(request).connectTimeout(connect);
+            return (path == null ? sse : sse.sseEndpoint(path)).build();
+        }
+        HttpClientStreamableHttpTransport.Builder http = HttpClientStreamableHttpTransport.builder(base).jsonMapper(json)
+                .requestBuilder(request).connectTimeout(connect);
+        return (path == null ? http : http.endpoint(path)).build();
+    }
+
+    /** The SDK keeps the child in a private field; the pool needs it to watch and kill the server. */
+    private Optional<Process> awaitProcess(StdioClientTransport transport, CompletableFuture<?> init) {
+        long until = System.nanoTime() + config.initTimeout().toNanos();
+        while (System.nanoTime() < until) {
+            Process process = readProcess(transport);
+            if (process != null) {
+                return Optional.of(process);
+            }
+            if (init.isDone()) {
+                return Optional.ofNullable(readProcess(transport));
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+        return Optional.empty();
+    }
+
+    private static Process readProcess(StdioClientTransport transport) {
+        try {
+            return (Process) PROCESS.get(transport);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Field processField() {
+        try {
+            Field field = StdioClientTransport.class.getDeclaredField("process");
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("this MCP SDK version keeps no 'process' field in StdioClientTransport", e);
+        }
+    }
+}
