@@ -1,14 +1,11 @@
 package io.nagatha.gateway.rest;
 
-import io.nagatha.contracts.Caller;
-import io.nagatha.contracts.ErrorCodes;
 import io.nagatha.contracts.MemoryEntries;
 import io.nagatha.contracts.MemoryEntry;
 import io.nagatha.contracts.MemoryPut;
+import io.nagatha.gateway.auth.CurrentCaller;
 import io.nagatha.gateway.client.MemoryClient;
-import io.nagatha.support.rest.ApiException;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -32,45 +29,35 @@ import jakarta.ws.rs.core.Response;
 public class MemoryResource {
 
     private final MemoryClient memory;
-    private final SecurityIdentity identity;
+    private final CurrentCaller caller;
 
-    MemoryResource(MemoryClient memory, SecurityIdentity identity) {
+    MemoryResource(MemoryClient memory, CurrentCaller caller) {
         this.memory = memory;
-        this.identity = identity;
+        this.caller = caller;
     }
 
     @GET
     public MemoryEntries list(@PathParam("section") String section, @QueryParam("user") String user) {
-        return memory.list(owner(user), section);
+        return memory.list(caller.owner(user), section);
     }
 
     @GET
     @Path("/{key}")
     public MemoryEntry get(@PathParam("section") String section, @PathParam("key") String key, @QueryParam("user") String user) {
-        return memory.get(owner(user), section, key);
+        return memory.get(caller.owner(user), section, key);
     }
 
     @PUT
     @Path("/{key}")
     public MemoryEntry put(@PathParam("section") String section, @PathParam("key") String key, @QueryParam("user") String user,
             MemoryPut body) {
-        return memory.put(owner(user), section, key, body);
+        return memory.put(caller.owner(user), section, key, body);
     }
 
     @DELETE
     @Path("/{key}")
     public Response delete(@PathParam("section") String section, @PathParam("key") String key, @QueryParam("user") String user) {
-        memory.delete(owner(user), section, key);
+        memory.delete(caller.owner(user), section, key);
         return Response.noContent().build();
-    }
-
-    /** Whose memory this request acts on: the caller's own, or with {@code ?user=} an admin's choice. */
-    private String owner(String user) {
-        Caller caller = new Caller(identity.getPrincipal().getName(), identity.hasRole("admin"));
-        String owner = user == null || user.isEmpty() ? caller.userId() : user;
-        if (!caller.mayAccess(owner)) {
-            throw ApiException.of(403, ErrorCodes.FORBIDDEN, "Forbidden", "only an admin may act on another user's memory");
-        }
-        return owner;
     }
 }

@@ -1,12 +1,11 @@
 package io.nagatha.gateway.rest;
 
-import io.nagatha.contracts.ErrorCodes;
 import io.nagatha.contracts.Ids;
 import io.nagatha.contracts.UsageReport;
+import io.nagatha.gateway.auth.CurrentCaller;
 import io.nagatha.gateway.service.UsageService;
 import io.nagatha.support.rest.ApiException;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,20 +22,17 @@ import jakarta.ws.rs.core.MediaType;
 public class UsageResource {
 
     private final UsageService usage;
-    private final SecurityIdentity identity;
+    private final CurrentCaller caller;
 
-    UsageResource(UsageService usage, SecurityIdentity identity) {
+    UsageResource(UsageService usage, CurrentCaller caller) {
         this.usage = usage;
-        this.identity = identity;
+        this.caller = caller;
     }
 
     @GET
     public UsageReport get(@QueryParam("sessionId") String sessionId, @QueryParam("user") String user) {
-        boolean admin = identity.hasRole("admin");
-        String caller = identity.getPrincipal().getName();
-        if (user != null && !admin && !user.equals(caller)) {
-            throw ApiException.of(403, ErrorCodes.FORBIDDEN, "Forbidden", "only an admin may read another user's usage");
-        }
+        boolean admin = caller.get().admin();
+        String owner = caller.owner(user);
         if (user != null && !Ids.isValid(user)) {
             throw ApiException.invalid("user is not a valid id");
         }
@@ -44,12 +40,12 @@ public class UsageResource {
             if (!Ids.isValid(sessionId)) {
                 throw ApiException.sessionNotFound(sessionId);
             }
-            String owner = usage.owner(sessionId).orElseThrow(() -> ApiException.sessionNotFound(sessionId));
-            if (!admin && !owner.equals(caller) || user != null && !owner.equals(user)) {
+            String sessionOwner = usage.owner(sessionId).orElseThrow(() -> ApiException.sessionNotFound(sessionId));
+            if (!admin && !sessionOwner.equals(owner) || user != null && !sessionOwner.equals(user)) {
                 throw ApiException.sessionNotFound(sessionId);
             }
             return usage.ofSession(sessionId);
         }
-        return usage.ofUser(user != null ? user : caller);
+        return usage.ofUser(owner);
     }
 }
