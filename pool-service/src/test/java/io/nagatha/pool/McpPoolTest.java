@@ -78,6 +78,7 @@ class McpPoolTest {
         assertThat(result.ok()).as(result.error()).isTrue();
         assertThat(result.isError()).isFalse();
         assertThat(text(result)).isEqualTo("Echo: hi " + server);
+        assertThat(result.content().get(0).path("type").asText()).as("content blocks keep their MCP type").isEqualTo("text");
     }
 
     @Test

@@ -54,6 +54,7 @@ class LocalRunnerIT {
         assertThat(up.exit()).as(up.output()).isZero();
         assertThat(up.output()).contains("Nagatha is up", "http://127.0.0.1:" + env.get("NAGATHA_GATEWAY_PORT"), "./nagatha say",
                 "Admin key: " + home.resolve("credentials") + " (created now");
+        assertThat(Files.readString(home.resolve("mcp-servers.json"))).contains("\"mcpServers\"");
         Path credentials = home.resolve("credentials");
         assertThat(Files.readString(credentials)).containsPattern("(?m)^NAGATHA_API_KEY=nag_admin_[A-Za-z0-9_-]{43}$");
         assertThat(Files.getPosixFilePermissions(credentials)).containsExactlyInAnyOrder(

@@ -54,7 +54,8 @@ class ToolsThroughGatewayIT {
         assertThat(call.status()).as(call.body().toString()).isEqualTo(200);
         assertThat(call.body().get("ok").asBoolean()).isTrue();
         assertThat(call.body().get("isError").asBoolean()).isFalse();
-        assertThat(call.body().get("content").toString()).contains("hello pool");
+        assertThat(call.body().at("/content/0/type").asText()).as("MCP content blocks keep their type").isEqualTo("text");
+        assertThat(call.body().at("/content/0/text").asText()).contains("hello pool");
 
         JsonNode servers = admin.get("/api/v1/mcp/servers").body().get("items");
         JsonNode everything = servers.findParents("name").stream().filter(s -> s.get("name").asText().equals("everything"))

@@ -133,7 +133,8 @@ public class McpClientFactory {
     }
 
     private StdioClientTransport stdio(ServerSpec spec, StderrTail stderr) {
-        ServerParameters params = ServerParameters.builder(spec.command()).args(spec.args()).build();
+        List<String> commandLine = ProcessKiller.inOwnGroup(spec.command(), spec.args());
+        ServerParameters params = ServerParameters.builder(commandLine.get(0)).args(commandLine.subList(1, commandLine.size())).build();
         // ServerParameters starts from a few of the JVM's variables (SHELL, USER, TERM...); the child
         // gets exactly PATH and HOME plus what its config names, so no secret of the pool leaks.
         Map<String, String> env = params.getEnv();

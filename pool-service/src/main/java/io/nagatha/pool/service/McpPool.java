@@ -1,6 +1,9 @@
 package io.nagatha.pool.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -56,6 +59,9 @@ public class McpPool {
     private static final Duration UPKEEP = Duration.ofMillis(200);
     private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {
     };
+    /** Written as the list type, so each block keeps its MCP {@code type} ({@code text}, {@code image}, …). */
+    private static final ObjectWriter CONTENT = Json.MAPPER.writerFor(new TypeReference<List<McpSchema.Content>>() {
+    });
 
     private final PoolConfig config;
     private final McpClientFactory factory;
@@ -171,13 +177,24 @@ public class McpPool {
             Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(1)));
             Duration timeout = left.compareTo(config.requestTimeout()) < 0 ? left : config.requestTimeout();
             McpSchema.CallToolResult answer = connection.call(request.tool(), arguments, timeout);
-            return ToolCallResult.success(request.callId(), Json.tree(answer.content()), Boolean.TRUE.equals(answer.isError()),
+            return ToolCallResult.success(request.callId(), content(answer.content()), Boolean.TRUE.equals(answer.isError()),
                     answer.structuredContent() == null ? null : Json.tree(answer.structuredContent()), elapsed(started));
         } catch (ToolCallException e) {
             failure = e;
             return ToolCallResult.failure(request.callId(), e.code(), e.getMessage(), elapsed(started));
         } finally {
             pool.release(connection, failure);
+        }
+    }
+
+    private static JsonNode content(List<McpSchema.Content> content) {
+        if (content == null) {
+            return Json.MAPPER.createArrayNode();
+        }
+        try {
+            return Json.MAPPER.readTree(CONTENT.writeValueAsString(content));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("MCP content that Jackson cannot write", e);
         }
     }
 
