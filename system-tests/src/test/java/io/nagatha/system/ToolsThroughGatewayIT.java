@@ -57,11 +57,14 @@ class ToolsThroughGatewayIT {
         assertThat(call.body().at("/content/0/type").asText()).as("MCP content blocks keep their type").isEqualTo("text");
         assertThat(call.body().at("/content/0/text").asText()).contains("hello pool");
 
-        JsonNode servers = admin.get("/api/v1/mcp/servers").body().get("items");
-        JsonNode everything = servers.findParents("name").stream().filter(s -> s.get("name").asText().equals("everything"))
-                .findFirst().orElseThrow();
-        assertThat(everything.get("transport").asText()).isEqualTo("stdio");
-        assertThat(everything.get("connections").size()).isPositive();
+        // Each pool replica reports its servers every status interval (2 s): wait for a report with the connection.
+        await("everything's connections reported").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode everything = admin.get("/api/v1/mcp/servers").body().get("items").findParents("name").stream()
+                    .filter(s -> s.get("name").asText().equals("everything")).findFirst().orElseThrow();
+            assertThat(everything.get("transport").asText()).isEqualTo("stdio");
+            assertThat(everything.get("state").asText()).isEqualTo("ready");
+            assertThat(everything.get("connections").size()).isPositive();
+        });
         assertThat(admin.get("/api/v1/status").body().at("/mcp/servers").asInt()).isGreaterThanOrEqualTo(1);
         await("usage of the call").atMost(Duration.ofSeconds(10)).until(() -> admin.get("/api/v1/usage").body()
                 .at("/tools/everything~1echo/calls").asInt() >= 1);
