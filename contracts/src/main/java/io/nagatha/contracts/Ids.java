@@ -26,6 +26,10 @@ public final class Ids {
         return "m_" + random();
     }
 
+    public static String toolCall() {
+        return "c_" + random();
+    }
+
     public static String user() {
         return "u_" + random();
     }

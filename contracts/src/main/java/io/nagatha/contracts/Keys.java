@@ -159,6 +159,11 @@ public final class Keys {
     /** Hash: latency histogram of every tool, fields {@code <server/tool>|<bucket upper bound ms>}. */
     public static final String TOOL_LATENCY = "nagatha:usage:tool-latency";
 
+    /** Field of {@link #TOOL_CATALOGUE} and of the usage hashes: the tool's namespaced name. */
+    public static String toolField(String server, String tool) {
+        return server + "/" + tool;
+    }
+
     /** Field of {@link #MCP_SERVERS}: one server as seen by one pool replica. */
     public static String mcpServerField(String server, String replicaId) {
         return server + "@" + replicaId;

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * One configured MCP server as one pool replica sees it. {@code state}: starting | ready | error |
  * closed; {@code tools}: how many tools it offers; {@code attempts}: connection attempts that failed
- * in a row; {@code replica} and {@code updatedAt} let readers merge replicas and drop dead ones.
+ * since this replica configured the server (a total, not reset by an operator restart);
+ * {@code replica} and {@code updatedAt} let readers merge replicas and drop dead ones.
  */
 public record McpServerStatus(
         String name,

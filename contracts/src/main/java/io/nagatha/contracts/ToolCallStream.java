@@ -1,8 +1,6 @@
 package io.nagatha.contracts;
 
-import java.util.UUID;
-
-/** Field names on the tool-call streams, the pool's control messages and the ids of tool calls. */
+/** Field names on the tool-call streams, and the pool's control messages. */
 public final class ToolCallStream {
 
     /** On {@link Keys#TOOL_CALLS}: a {@link ToolCallRequest}. */
@@ -13,9 +11,5 @@ public final class ToolCallStream {
     public static final String RESTART = "restart ";
 
     private ToolCallStream() {
-    }
-
-    public static String newCallId() {
-        return "c_" + UUID.randomUUID().toString().replace("-", "");
     }
 }

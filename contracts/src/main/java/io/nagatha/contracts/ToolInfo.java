@@ -7,6 +7,6 @@ public record ToolInfo(String server, String name, String description, JsonNode 
 
     /** The namespaced name, {@code server/tool}, used as catalogue field and usage key. */
     public String qualifiedName() {
-        return server + "/" + name;
+        return Keys.toolField(server, name);
     }
 }

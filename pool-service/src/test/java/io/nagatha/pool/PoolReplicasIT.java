@@ -137,7 +137,7 @@ class PoolReplicasIT {
             assertThat(result.content().path(0).path("text").asText()).as("answer to " + message).isEqualTo("Echo: " + message);
         });
         // Exactly one answer per call on the reply stream, not merely one that the client kept.
-        Map<String, Long> answers = redis.stream(String.class).xrange("nagatha:tool-replies:{it-caller}",
+        Map<String, Long> answers = redis.stream(String.class).xrange(Keys.toolReplies("it-caller"),
                 io.quarkus.redis.datasource.stream.StreamRange.of("-", "+")).stream()
                 .map(StreamMessage::payload).map(p -> Json.decode(p.get(ToolCallStream.RESULT), ToolCallResult.class).callId())
                 .collect(Collectors.groupingBy(id -> id, Collectors.counting()));

@@ -1,5 +1,6 @@
 package io.nagatha.testing;
 
+import io.nagatha.contracts.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -95,7 +96,7 @@ public final class McpTestServers implements AutoCloseable {
 
     /** A JSON string literal of {@code text}. */
     public static String quote(String text) {
-        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+        return Json.encode(text);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.nagatha.support.config.ToolCallsConfig;
 import io.nagatha.support.toolcall.ToolCallClient;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.runtime.datasource.BlockingRedisDataSourceImpl;
+import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.RedisAPI;
@@ -22,7 +23,7 @@ public final class StandaloneToolCalls implements AutoCloseable {
 
     public StandaloneToolCalls(String redisUrl, String callerId) {
         this.redis = open(redisUrl, 16);
-        this.client = new ToolCallClient(redis, open(redisUrl, 2), new Defaults(), callerId);
+        this.client = new ToolCallClient(redis, open(redisUrl, 2), defaults(), callerId);
     }
 
     public ToolCallClient client() {
@@ -46,36 +47,13 @@ public final class StandaloneToolCalls implements AutoCloseable {
         vertx.closeAndAwait();
     }
 
-    /** The defaults of {@link ToolCallsConfig} (a reply stream long enough to count every answer in tests). */
-    private static final class Defaults implements ToolCallsConfig {
-        @Override
-        public long streamMaxLen() {
-            return 100_000;
-        }
-
-        @Override
-        public Duration defaultDeadline() {
-            return Duration.ofSeconds(60);
-        }
-
-        @Override
-        public Duration replyGrace() {
-            return Duration.ofSeconds(5);
-        }
-
-        @Override
-        public long replyMaxLen() {
-            return 100_000;
-        }
-
-        @Override
-        public Duration replyTtl() {
-            return Duration.ofMinutes(10);
-        }
-
-        @Override
-        public Duration replyReadBlock() {
-            return Duration.ofSeconds(1);
-        }
+    /**
+     * {@link ToolCallsConfig} with its own defaults, read from the mapping itself, except a reply
+     * stream long enough to count every answer of a large test.
+     */
+    private static ToolCallsConfig defaults() {
+        return new SmallRyeConfigBuilder().withMapping(ToolCallsConfig.class)
+                .withDefaultValue("nagatha.tool-calls.reply-max-len", "100000")
+                .build().getConfigMapping(ToolCallsConfig.class);
     }
 }

@@ -8,13 +8,13 @@ import io.nagatha.contracts.Keys;
 import io.nagatha.contracts.StreamFields;
 import io.nagatha.contracts.TurnRequest;
 import io.nagatha.support.heartbeat.ReplicaIdentity;
+import io.nagatha.support.redis.PendingEntries;
 import io.nagatha.support.redis.StreamGroups;
 import io.nagatha.support.redis.StreamLoop;
+import io.nagatha.support.redis.WorkerSlots;
 import io.quarkus.redis.client.RedisClientName;
 import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.redis.datasource.stream.ClaimedMessages;
 import io.quarkus.redis.datasource.stream.StreamMessage;
-import io.quarkus.redis.datasource.stream.XAddArgs;
 import io.quarkus.redis.datasource.stream.XReadGroupArgs;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,17 +23,7 @@ import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,7 +35,6 @@ import org.jboss.logging.Logger;
 public class TurnConsumer {
 
     private static final Logger LOG = Logger.getLogger(TurnConsumer.class);
-    private static final long DEAD_LETTER_MAX_LEN = 10_000;
 
     private final RedisDataSource redis;
     private final RedisDataSource streams;
@@ -53,12 +42,10 @@ public class TurnConsumer {
     private final AgentConfig config;
     private final String consumer;
     private final Scheduler scheduler;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final PendingEntries pending;
 
-    private Semaphore slots;
-    private ExecutorService workers;
+    private WorkerSlots workers;
     private StreamLoop reader;
-    private String reclaimCursor = "0-0";
 
     TurnConsumer(RedisDataSource redis, @RedisClientName("streams") RedisDataSource streams, TurnProcessor processor,
             AgentConfig config, ReplicaIdentity replica, Scheduler scheduler) {
@@ -68,17 +55,12 @@ public class TurnConsumer {
         this.config = config;
         this.consumer = replica.id();
         this.scheduler = scheduler;
+        this.pending = new PendingEntries(Keys.TURNS, Keys.TURNS_GROUP, consumer);
     }
 
     void onStart(@Observes StartupEvent event) {
-        try {
-            StreamGroups.ensure(redis, Keys.TURNS, Keys.TURNS_GROUP);
-        } catch (RuntimeException e) {
-            LOG.warnf("could not create the %s group yet (is Redis up?); the reader retries: %s", Keys.TURNS_GROUP, e.getMessage());
-        }
-        slots = new Semaphore(config.concurrency());
-        AtomicInteger n = new AtomicInteger();
-        workers = Executors.newFixedThreadPool(config.concurrency(), r -> new Thread(r, "turn-worker-" + n.incrementAndGet()));
+        StreamGroups.ensureAtStart(redis, Keys.TURNS, Keys.TURNS_GROUP);
+        workers = new WorkerSlots("turn-worker", config.concurrency());
         reader = StreamLoop.start("turn-reader", streams, this::readOnce);
         scheduler.newJob("turn-reclaim")
                 .setInterval(config.reclaimIdle().dividedBy(3).toString())
@@ -89,15 +71,8 @@ public class TurnConsumer {
 
     void onStop(@Observes ShutdownEvent event) {
         reader.stop(config.readBlock().plusSeconds(1));
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
-                // What is still running stays pending on the stream and another replica finishes it.
-                workers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // What is still running after the grace stays pending on the stream and another replica finishes it.
+        workers.shutdown(Duration.ofSeconds(10));
     }
 
     public boolean isReading() {
@@ -105,12 +80,20 @@ public class TurnConsumer {
     }
 
     public int inFlight() {
-        return inFlight.size();
+        return workers.inFlight().size();
     }
 
-    /** One blocking read, only when a worker is free, so waiting turns go to replicas with room. */
+    /** Workers free to take a turn now; equals the concurrency when idle. */
+    public int freeWorkers() {
+        return workers.free();
+    }
+
+    /**
+     * One blocking read, only when a worker is free, so waiting turns go to replicas with room. It
+     * holds one slot while it waits, which leaves the others to the reclaim job.
+     */
     private void readOnce(RedisDataSource connection) {
-        if (!acquire(config.readBlock())) {
+        if (!workers.acquireOne(config.readBlock())) {
             return;
         }
         boolean handedOff = false;
@@ -128,22 +111,13 @@ public class TurnConsumer {
             StreamGroups.ensure(connection, Keys.TURNS, Keys.TURNS_GROUP);
         } finally {
             if (!handedOff) {
-                slots.release();
+                workers.release(1);
             }
         }
     }
 
-    /** Runs an entry on a worker; the caller holds one slot, which the worker gives back. */
     private void dispatch(StreamMessage<String, String, String> entry) {
-        inFlight.add(entry.id());
-        workers.execute(() -> {
-            try {
-                handle(entry);
-            } finally {
-                inFlight.remove(entry.id());
-                slots.release();
-            }
-        });
+        workers.dispatch(entry.id(), id -> handle(entry));
     }
 
     private void handle(StreamMessage<String, String, String> entry) {
@@ -152,16 +126,12 @@ public class TurnConsumer {
             turn = decode(entry);
         } catch (IllegalArgumentException poison) {
             LOG.errorf("turn entry %s is unreadable (%s): moved to %s", entry.id(), poison.getMessage(), Keys.TURNS_DEAD_LETTER);
-            Map<String, String> dead = new HashMap<>(entry.payload());
-            dead.put("entryId", entry.id());
-            dead.put("reason", String.valueOf(poison.getMessage()));
-            redis.stream(String.class).xadd(Keys.TURNS_DEAD_LETTER, new XAddArgs().maxlen(DEAD_LETTER_MAX_LEN).nearlyExactTrimming(), dead);
-            acknowledge(entry.id());
+            pending.deadLetter(redis, Keys.TURNS_DEAD_LETTER, entry, poison.getMessage());
             return;
         }
         try {
             processor.run(turn);
-            acknowledge(entry.id());
+            pending.acknowledge(redis, entry.id());
         } catch (RuntimeException e) {
             LOG.errorf(e, "turn %s of session %s could not be finished; it stays pending and will be retried",
                     turn.turnId(), turn.sessionId());
@@ -180,19 +150,13 @@ public class TurnConsumer {
         return turn;
     }
 
-    /** Acknowledges and deletes the entry: the stream then holds only turns waiting or running. */
-    private void acknowledge(String entryId) {
-        redis.stream(String.class).xack(Keys.TURNS, Keys.TURNS_GROUP, entryId);
-        redis.stream(String.class).xdel(Keys.TURNS, entryId);
-    }
-
     /**
      * Keeps this replica's running turns fresh (so nobody takes them over), then takes over turns
-     * whose replica has been silent for longer than the reclaim time.
+     * whose replica has been silent for longer than the reclaim time, as many as workers are free.
      */
     void maintain() {
         try {
-            refreshRunning();
+            pending.refresh(redis, workers.inFlight());
             takeOverSilentTurns();
         } catch (RuntimeException e) {
             if (StreamGroups.isMissingGroup(e)) {
@@ -203,49 +167,21 @@ public class TurnConsumer {
         }
     }
 
-    private void refreshRunning() {
-        List<String> running = new ArrayList<>(inFlight);
-        if (running.isEmpty()) {
-            return;
-        }
-        List<String> args = new ArrayList<>(List.of(Keys.TURNS, Keys.TURNS_GROUP, consumer, "0"));
-        args.addAll(running);
-        args.add("JUSTID");
-        redis.execute("XCLAIM", args.toArray(String[]::new));
-    }
-
     private void takeOverSilentTurns() {
-        int free = slots.availablePermits();
-        if (free == 0 || !slots.tryAcquire(free)) {
+        int free = workers.acquireSome(Duration.ZERO);
+        if (free == 0) {
             return;
         }
         int handedOff = 0;
         try {
-            ClaimedMessages<String, String, String> claimed = redis.stream(String.class).xautoclaim(Keys.TURNS,
-                    Keys.TURNS_GROUP, consumer, config.reclaimIdle(), reclaimCursor, free);
-            reclaimCursor = claimed.getId();
-            for (StreamMessage<String, String, String> entry : claimed.getMessages()) {
+            for (StreamMessage<String, String, String> entry : pending.takeOver(redis, config.reclaimIdle(), free)) {
                 LOG.infof("taking over turn entry %s from a replica that stopped answering", entry.id());
                 dispatch(entry);
                 handedOff++;
             }
         } finally {
             // Whatever was not handed to a worker goes back, also when Redis failed.
-            slots.release(free - handedOff);
-        }
-    }
-
-    /** Workers free to take a turn now; equals the concurrency when idle. */
-    public int freeWorkers() {
-        return slots.availablePermits();
-    }
-
-    private boolean acquire(Duration wait) {
-        try {
-            return slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            workers.release(free - handedOff);
         }
     }
 }

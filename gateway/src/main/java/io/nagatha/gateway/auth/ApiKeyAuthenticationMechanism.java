@@ -55,14 +55,20 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
 
     /** The key a request presents, if any. */
     public static Optional<String> presentedKey(RoutingContext context) {
-        String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.of(header.substring(7).strip());
+        Optional<String> bearer = bearer(context.request().getHeader(HttpHeaders.AUTHORIZATION));
+        if (bearer.isPresent()) {
+            return bearer;
         }
         if (context.request().method() == HttpMethod.GET) {
             return Optional.ofNullable(context.request().getParam("access_token")).filter(t -> !t.isBlank());
         }
         return Optional.empty();
+    }
+
+    /** The key in an {@code Authorization: Bearer <key>} header. */
+    public static Optional<String> bearer(String header) {
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? Optional.of(header.substring(7).strip())
+                : Optional.empty();
     }
 
     public static SecurityIdentity identity(Caller caller) {

@@ -9,6 +9,7 @@ import io.nagatha.contracts.LinkRequest;
 import io.nagatha.contracts.Page;
 import io.nagatha.contracts.UserIdentities;
 import io.nagatha.support.rest.ApiException;
+import io.nagatha.support.rest.CallerHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -32,28 +33,28 @@ public class IdentityClient {
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public UserIdentities identities(Caller caller) {
-        return api.identities(caller.userId(), caller.admin());
+        return api.identities(CallerHeaders.of(caller));
     }
 
     public LinkCode createLinkCode(Caller caller) {
-        return api.createLinkCode(caller.userId(), caller.admin());
+        return api.createLinkCode(CallerHeaders.of(caller));
     }
 
     public UserIdentities link(Caller caller, LinkRequest request) {
-        return api.link(caller.userId(), caller.admin(), request);
+        return api.link(CallerHeaders.of(caller), request);
     }
 
     public CreatedKey createKey(Caller caller, CreateKeyRequest request) {
-        return api.createKey(caller.userId(), caller.admin(), request);
+        return api.createKey(CallerHeaders.of(caller), request);
     }
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public Page<ApiKey> keys(Caller caller) {
-        return api.keys(caller.userId(), caller.admin());
+        return api.keys(CallerHeaders.of(caller));
     }
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public void revokeKey(Caller caller, String id) {
-        api.revokeKey(caller.userId(), caller.admin(), id);
+        api.revokeKey(CallerHeaders.of(caller), id);
     }
 }

@@ -1,17 +1,17 @@
 package io.nagatha.gateway.client;
 
 import io.nagatha.contracts.ApiKey;
-import io.nagatha.contracts.Caller;
 import io.nagatha.contracts.CreateKeyRequest;
 import io.nagatha.contracts.CreatedKey;
 import io.nagatha.contracts.LinkCode;
 import io.nagatha.contracts.LinkRequest;
 import io.nagatha.contracts.Page;
 import io.nagatha.contracts.UserIdentities;
+import io.nagatha.support.rest.CallerHeaders;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,33 +29,29 @@ public interface IdentityServiceApi {
 
     @GET
     @Path("/identities")
-    UserIdentities identities(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin);
+    UserIdentities identities(@BeanParam CallerHeaders caller);
 
     @POST
     @Path("/identities/resolve")
-    UserIdentities resolve(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            LinkRequest request);
+    UserIdentities resolve(@BeanParam CallerHeaders caller, LinkRequest request);
 
     @POST
     @Path("/identities/link-codes")
-    LinkCode createLinkCode(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin);
+    LinkCode createLinkCode(@BeanParam CallerHeaders caller);
 
     @POST
     @Path("/identities/link")
-    UserIdentities link(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            LinkRequest request);
+    UserIdentities link(@BeanParam CallerHeaders caller, LinkRequest request);
 
     @POST
     @Path("/keys")
-    CreatedKey createKey(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            CreateKeyRequest request);
+    CreatedKey createKey(@BeanParam CallerHeaders caller, CreateKeyRequest request);
 
     @GET
     @Path("/keys")
-    Page<ApiKey> keys(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin);
+    Page<ApiKey> keys(@BeanParam CallerHeaders caller);
 
     @DELETE
     @Path("/keys/{id}")
-    void revokeKey(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            @PathParam("id") String id);
+    void revokeKey(@BeanParam CallerHeaders caller, @PathParam("id") String id);
 }

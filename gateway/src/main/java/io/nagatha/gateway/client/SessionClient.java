@@ -11,6 +11,7 @@ import io.nagatha.contracts.SessionPatch;
 import io.nagatha.contracts.SessionResult;
 import io.nagatha.contracts.UserIdentities;
 import io.nagatha.support.rest.ApiException;
+import io.nagatha.support.rest.CallerHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -44,49 +45,49 @@ public class SessionClient {
     @Timeout(5000)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public Page<Session> list(Caller caller, String active, String interfaceType, String owner, String limit, String cursor) {
-        return api.list(caller.userId(), caller.admin(), active, interfaceType, owner, limit, cursor);
+        return api.list(CallerHeaders.of(caller), active, interfaceType, owner, limit, cursor);
     }
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public Session get(Caller caller, String sessionId) {
-        return api.get(caller.userId(), caller.admin(), sessionId);
+        return api.get(CallerHeaders.of(caller), sessionId);
     }
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public Session patch(Caller caller, String sessionId, SessionPatch patch) {
-        return api.patch(caller.userId(), caller.admin(), sessionId, patch);
+        return api.patch(CallerHeaders.of(caller), sessionId, patch);
     }
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public void end(Caller caller, String sessionId) {
-        api.end(caller.userId(), caller.admin(), sessionId);
+        api.end(CallerHeaders.of(caller), sessionId);
     }
 
     /** Records a message's arrival through an interface and answers the session (409 if it ended). */
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public Session touch(Caller caller, String sessionId, String interfaceType) {
-        return api.touch(caller.userId(), caller.admin(), sessionId, interfaceType);
+        return api.touch(CallerHeaders.of(caller), sessionId, interfaceType);
     }
 
     @Timeout(5000)
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public Page<Message> history(Caller caller, String sessionId, String limit, String before) {
-        return api.history(caller.userId(), caller.admin(), sessionId, limit, before);
+        return api.history(CallerHeaders.of(caller), sessionId, limit, before);
     }
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public Session attach(Caller caller, String sessionId, AttachRequest request) {
-        return api.attach(caller.userId(), caller.admin(), sessionId, request);
+        return api.attach(CallerHeaders.of(caller), sessionId, request);
     }
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public Session detach(Caller caller, String sessionId, String interfaceType) {
-        return api.detach(caller.userId(), caller.admin(), sessionId, interfaceType);
+        return api.detach(CallerHeaders.of(caller), sessionId, interfaceType);
     }
 
     /** The user behind an interface identity (made on first sight); the caller must be an admin. */
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public UserIdentities resolve(Caller caller, String identity) {
-        return identities.resolve(caller.userId(), caller.admin(), new LinkRequest(null, identity));
+        return identities.resolve(CallerHeaders.of(caller), new LinkRequest(null, identity));
     }
 }

@@ -1,17 +1,17 @@
 package io.nagatha.gateway.client;
 
 import io.nagatha.contracts.AttachRequest;
-import io.nagatha.contracts.Caller;
 import io.nagatha.contracts.CreateSessionRequest;
 import io.nagatha.contracts.Message;
 import io.nagatha.contracts.Page;
 import io.nagatha.contracts.Session;
 import io.nagatha.contracts.SessionPatch;
 import io.nagatha.contracts.SessionResult;
+import io.nagatha.support.rest.CallerHeaders;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -37,42 +37,34 @@ public interface SessionServiceApi {
     SessionResult getOrCreate(CreateSessionRequest request);
 
     @GET
-    Page<Session> list(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            @QueryParam("active") String active, @QueryParam("interface") String interfaceType,
+    Page<Session> list(@BeanParam CallerHeaders caller, @QueryParam("active") String active, @QueryParam("interface") String interfaceType,
             @QueryParam("user") String owner, @QueryParam("limit") String limit, @QueryParam("cursor") String cursor);
 
     @GET
     @Path("/{id}")
-    Session get(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            @PathParam("id") String id);
+    Session get(@BeanParam CallerHeaders caller, @PathParam("id") String id);
 
     @PATCH
     @Path("/{id}")
-    Session patch(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            @PathParam("id") String id, SessionPatch patch);
+    Session patch(@BeanParam CallerHeaders caller, @PathParam("id") String id, SessionPatch patch);
 
     @DELETE
     @Path("/{id}")
-    void end(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            @PathParam("id") String id);
+    void end(@BeanParam CallerHeaders caller, @PathParam("id") String id);
 
     @POST
     @Path("/{id}/activity")
-    Session touch(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            @PathParam("id") String id, @QueryParam("interface") String interfaceType);
+    Session touch(@BeanParam CallerHeaders caller, @PathParam("id") String id, @QueryParam("interface") String interfaceType);
 
     @GET
     @Path("/{id}/messages")
-    Page<Message> history(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            @PathParam("id") String id, @QueryParam("limit") String limit, @QueryParam("before") String before);
+    Page<Message> history(@BeanParam CallerHeaders caller, @PathParam("id") String id, @QueryParam("limit") String limit, @QueryParam("before") String before);
 
     @POST
     @Path("/{id}/interfaces")
-    Session attach(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            @PathParam("id") String id, AttachRequest request);
+    Session attach(@BeanParam CallerHeaders caller, @PathParam("id") String id, AttachRequest request);
 
     @DELETE
     @Path("/{id}/interfaces/{interface}")
-    Session detach(@HeaderParam(Caller.USER_HEADER) String user, @HeaderParam(Caller.ADMIN_HEADER) boolean admin,
-            @PathParam("id") String id, @PathParam("interface") String interfaceType);
+    Session detach(@BeanParam CallerHeaders caller, @PathParam("id") String id, @PathParam("interface") String interfaceType);
 }

@@ -6,11 +6,11 @@ import io.nagatha.contracts.Ids;
 import io.nagatha.contracts.Json;
 import io.nagatha.contracts.ToolCallResult;
 import io.nagatha.contracts.ToolInfo;
+import io.nagatha.gateway.auth.CurrentCaller;
 import io.nagatha.gateway.service.McpService;
 import io.nagatha.support.rest.ApiException;
 import io.nagatha.support.toolcall.ToolCallClient;
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,12 +27,12 @@ public class ToolResource {
 
     private final McpService mcp;
     private final ToolCallClient calls;
-    private final SecurityIdentity identity;
+    private final CurrentCaller caller;
 
-    ToolResource(McpService mcp, ToolCallClient calls, SecurityIdentity identity) {
+    ToolResource(McpService mcp, ToolCallClient calls, CurrentCaller caller) {
         this.mcp = mcp;
         this.calls = calls;
-        this.identity = identity;
+        this.caller = caller;
     }
 
     public record CallBody(JsonNode arguments, String sessionId) {
@@ -59,7 +59,7 @@ public class ToolResource {
         if (!mcp.hasTool(server, tool)) {
             throw ApiException.of(404, ErrorCodes.TOOL_NOT_FOUND, "Tool not found", "no tool " + tool + " on server " + server);
         }
-        ToolCallResult result = calls.call(server, tool, arguments, sessionId, identity.getPrincipal().getName(), null);
+        ToolCallResult result = calls.call(server, tool, arguments, sessionId, caller.get().userId(), null);
         if (result.ok()) {
             return result;
         }

@@ -44,7 +44,7 @@ public class McpService {
     }
 
     public boolean hasTool(String server, String tool) {
-        return redis.hash(String.class).hexists(Keys.TOOL_CATALOGUE, server + "/" + tool);
+        return redis.hash(String.class).hexists(Keys.TOOL_CATALOGUE, Keys.toolField(server, tool));
     }
 
     /**

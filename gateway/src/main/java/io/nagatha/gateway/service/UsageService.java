@@ -7,6 +7,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 /**
@@ -57,7 +58,28 @@ public class UsageService {
     }
 
     private static UsageReport report(long[] sums, Map<String, String> toolFields) {
-        Map<String, ToolUsage> tools = ToolUsage.fromFields(toolFields);
+        Map<String, ToolUsage> tools = fromFields(toolFields);
         return new UsageReport(sums[0], new UsageReport.Tokens(sums[1], sums[2]), tools);
+    }
+
+    /** Reads a usage hash into {@code server/tool} to usage, sorted by tool. */
+    private static Map<String, ToolUsage> fromFields(Map<String, String> fields) {
+        Map<String, ToolUsage> tools = new TreeMap<>();
+        fields.forEach((field, value) -> {
+            int bar = field.lastIndexOf('|');
+            if (bar > 0) {
+                String tool = field.substring(0, bar);
+                String suffix = field.substring(bar);
+                long n = Long.parseLong(value);
+                ToolUsage u = tools.getOrDefault(tool, new ToolUsage(0, 0, 0));
+                tools.put(tool, switch (suffix) {
+                    case ToolUsage.CALLS -> new ToolUsage(n, u.errors(), u.totalMs());
+                    case ToolUsage.ERRORS -> new ToolUsage(u.calls(), n, u.totalMs());
+                    case ToolUsage.MS -> new ToolUsage(u.calls(), u.errors(), n);
+                    default -> u;
+                });
+            }
+        });
+        return tools;
     }
 }

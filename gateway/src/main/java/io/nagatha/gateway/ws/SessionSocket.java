@@ -176,9 +176,8 @@ public class SessionSocket {
 
     /** The key from the handshake: {@code Authorization: Bearer} or, for browsers, {@code ?access_token=}. */
     private Caller authenticate(WebSocketConnection connection, Map<String, String> query) {
-        String header = connection.handshakeRequest().header("Authorization");
-        String key = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip()
-                : query.get("access_token");
+        String key = ApiKeyAuthenticationMechanism.bearer(connection.handshakeRequest().header("Authorization"))
+                .orElse(query.get("access_token"));
         Caller caller = authenticator.authenticate(key)
                 .orElseThrow(() -> ApiException.unauthorized("send a valid API key as a Bearer header or ?access_token="));
         String onBehalfOf = connection.handshakeRequest().header(ApiKeyAuthenticationMechanism.ON_BEHALF_HEADER);

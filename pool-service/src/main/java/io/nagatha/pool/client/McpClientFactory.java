@@ -86,7 +86,7 @@ public class McpClientFactory {
         try {
             McpSchema.InitializeResult result = awaitInitialized(spec, init, process, stderr);
             List<ProcessHandle> tree = process.map(p -> p.descendants().toList()).orElse(List.of());
-            return new McpLink(client, result, process, tree, stderr);
+            return new McpLink(client, result, process, tree);
         } catch (McpStartException e) {
             client.close();
             process.ifPresent(ProcessKiller::kill);

@@ -11,5 +11,5 @@ import java.util.Optional;
  * longer reachable as descendants).
  */
 public record McpLink(McpAsyncClient client, McpSchema.InitializeResult initialized, Optional<Process> process,
-        List<ProcessHandle> descendants, StderrTail stderr) {
+        List<ProcessHandle> descendants) {
 }

@@ -112,7 +112,8 @@ public final class McpConnection {
         }
     }
 
-    private boolean processAlive() {
+    /** False once the server's process is gone (always true for HTTP and SSE). */
+    boolean processAlive() {
         return link.process().map(Process::isAlive).orElse(true);
     }
 

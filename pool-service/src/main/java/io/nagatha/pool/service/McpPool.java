@@ -1,9 +1,9 @@
 package io.nagatha.pool.service;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.nagatha.contracts.ErrorCodes;
 import io.nagatha.contracts.Json;
+import io.nagatha.contracts.Keys;
 import io.nagatha.contracts.McpConnectionStatus;
 import io.nagatha.contracts.McpServerStatus;
 import io.nagatha.contracts.ToolCallRequest;
@@ -29,6 +30,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,7 +147,7 @@ public class McpPool {
         if (ErrorCodes.TOOL_NOT_FOUND.equals(result.code()) || ErrorCodes.VALIDATION_FAILED.equals(result.code())) {
             return; // nothing ran
         }
-        String qualified = request.server() + "/" + request.tool();
+        String qualified = Keys.toolField(request.server(), request.tool());
         try {
             usage.record(qualified, request.sessionId(), request.userId(), !"ok".equals(outcome(result)), result.ms());
         } catch (RuntimeException e) {
@@ -191,10 +193,12 @@ public class McpPool {
         if (content == null) {
             return Json.MAPPER.createArrayNode();
         }
-        try {
-            return Json.MAPPER.readTree(CONTENT.writeValueAsString(content));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("MCP content that Jackson cannot write", e);
+        // Into a token buffer rather than a string: the result is serialised once, on the way out.
+        try (TokenBuffer tree = new TokenBuffer(Json.MAPPER, false)) {
+            CONTENT.writeValue(tree, content);
+            return Json.MAPPER.readTree(tree.asParser());
+        } catch (IOException e) {
+            throw new UncheckedIOException("MCP content that Jackson cannot write", e);
         }
     }
 

@@ -77,7 +77,7 @@ public final class ServerPool {
                 refuseWhenUnusable();
                 for (McpConnection c : connections) {
                     // A process can be dead before its exit is noticed; never hand such a connection out.
-                    if (McpConnectionStatus.IDLE.equals(c.state()) && c.process().map(Process::isAlive).orElse(true)) {
+                    if (McpConnectionStatus.IDLE.equals(c.state()) && c.processAlive()) {
                         c.state(McpConnectionStatus.BUSY);
                         return c;
                     }
@@ -142,6 +142,14 @@ public final class ServerPool {
         }
     }
 
+    /** An attempt counted in {@code opening} failed: count it and wake whoever waits for a connection. */
+    private synchronized void startFailed(String why) {
+        opening--;
+        failedAttempts++;
+        recordFailure(why);
+        notifyAll();
+    }
+
     /** Opens one connection (the caller has counted it in {@code opening}); null when it failed. */
     private McpConnection open(boolean forCaller) {
         String id = spec.name() + "-" + IDS.incrementAndGet();
@@ -149,12 +157,7 @@ public final class ServerPool {
         try {
             link = factory.open(spec, tools -> publishTools(tools));
         } catch (RuntimeException e) {
-            synchronized (this) {
-                opening--;
-                failedAttempts++;
-                recordFailure(e instanceof McpStartException ? e.getMessage() : McpClientFactory.describe(e));
-                notifyAll();
-            }
+            startFailed(e instanceof McpStartException ? e.getMessage() : McpClientFactory.describe(e));
             LOG.warnf("%s: start failed (%d in a row): %s", spec.name(), failures, lastError);
             return null;
         }
@@ -164,12 +167,7 @@ public final class ServerPool {
             tools = connection.listTools(config.requestTimeout());
         } catch (ToolCallException e) {
             connection.close(config.stdio().closeGrace());
-            synchronized (this) {
-                opening--;
-                failedAttempts++;
-                recordFailure("tools/list failed: " + e.getMessage());
-                notifyAll();
-            }
+            startFailed("tools/list failed: " + e.getMessage());
             return null;
         }
         boolean keep;

@@ -69,13 +69,8 @@ public class ToolCallConsumer {
     }
 
     void onStart(@Observes StartupEvent event) {
-        try {
-            // Created at start so calls queued before any pool replica reads them are kept for it.
-            StreamGroups.ensure(redis, Keys.TOOL_CALLS, Keys.TOOL_CALLS_GROUP);
-        } catch (RuntimeException e) {
-            LOG.warnf("could not create the %s group yet (is Redis up?); the reader retries: %s", Keys.TOOL_CALLS_GROUP,
-                    e.getMessage());
-        }
+        // Created at start so calls queued before any pool replica reads them are kept for it.
+        StreamGroups.ensureAtStart(redis, Keys.TOOL_CALLS, Keys.TOOL_CALLS_GROUP);
         workers = new WorkerSlots("tool-call", config.concurrency());
         reader = StreamLoop.start("tool-call-reader", streams, this::readOnce);
         refresher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -83,7 +78,7 @@ public class ToolCallConsumer {
             t.setDaemon(true);
             return t;
         });
-        long every = Math.max(100, config.reclaimIdle().dividedBy(3).toMillis());
+        long every = Math.max(100, TimeUnit.NANOSECONDS.toMillis(takeOverEvery()));
         refresher.scheduleWithFixedDelay(this::refreshRunning, every, every, TimeUnit.MILLISECONDS);
     }
 
@@ -113,7 +108,7 @@ public class ToolCallConsumer {
         int handedOff = 0;
         try {
             if (System.nanoTime() >= nextTakeOver) {
-                nextTakeOver = System.nanoTime() + config.reclaimIdle().dividedBy(3).toNanos();
+                nextTakeOver = System.nanoTime() + takeOverEvery();
                 for (StreamMessage<String, String, String> entry : pending.takeOver(connection, config.reclaimIdle(), free)) {
                     LOG.infof("taking over tool-call entry %s from a replica that stopped answering", entry.id());
                     dispatch(entry, true);
@@ -164,10 +159,11 @@ public class ToolCallConsumer {
                     ? ToolCallResult.failure(request.callId(), ErrorCodes.UPSTREAM_TIMEOUT,
                             "the call's deadline passed before it could run", 0)
                     : pool.call(request);
-            reply(request, result);
+            boolean answered = reply(request, result);
             pending.acknowledge(redis, entry.id());
-            if (!expired) {
-                pool.recordUsage(request, result); // after the answer: nobody waits for bookkeeping
+            if (answered && !expired) {
+                // After the answer (nobody waits for bookkeeping), and only by the run whose answer counted.
+                pool.recordUsage(request, result);
             }
         } catch (RuntimeException e) {
             LOG.errorf(e, "tool call %s could not be answered; it stays pending and will be retried", request.callId());
@@ -187,10 +183,16 @@ public class ToolCallConsumer {
         return request;
     }
 
-    private void reply(ToolCallRequest request, ToolCallResult result) {
-        REPLY.run(redis, List.of(Keys.toolCallDone(request.replyTo(), request.callId()), request.replyTo()),
+    /** True when this answer was the call's first (a re-delivered call's second run changes nothing). */
+    private boolean reply(ToolCallRequest request, ToolCallResult result) {
+        return REPLY.run(redis, List.of(Keys.toolCallDone(request.replyTo(), request.callId()), request.replyTo()),
                 List.of(Long.toString(calls.replyTtl().toMillis()), Long.toString(calls.replyMaxLen()), ToolCallStream.RESULT,
-                        Json.encode(result)));
+                        Json.encode(result))).toInteger() == 1;
+    }
+
+    /** Refreshing and taking over both run every third of the reclaim time, so a live call is never taken. */
+    private long takeOverEvery() {
+        return config.reclaimIdle().dividedBy(3).toNanos();
     }
 
     /** Keeps this replica's running calls fresh, so no other replica takes them over. */

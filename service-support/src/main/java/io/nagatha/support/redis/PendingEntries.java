@@ -14,8 +14,9 @@ import java.util.Map;
 /**
  * The pending side of one consumer of a consumer group: keeping its own running entries fresh so no
  * one takes them over, taking over entries of consumers gone silent, acknowledging, and parking
- * unreadable entries in a dead-letter stream. One instance per consumer; not thread-safe (one
- * reclaim job calls it).
+ * unreadable entries in a dead-letter stream. One instance per consumer. Only {@link #takeOver}
+ * keeps state (its cursor) and must be called from one thread at a time; the rest may be called
+ * from any thread.
  */
 public final class PendingEntries {
 

@@ -30,15 +30,22 @@ public final class WorkerSlots {
 
     /** Waits up to {@code wait} for one free slot, then takes every other free one too; 0 when none. */
     public int acquireSome(Duration wait) {
+        return acquireOne(wait) ? 1 + slots.drainPermits() : 0;
+    }
+
+    /** Waits up to {@code wait} for one free slot; false when none came free. */
+    public boolean acquireOne(Duration wait) {
         try {
-            if (!slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                return 0;
-            }
+            return slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return 0;
+            return false;
         }
-        return 1 + slots.drainPermits();
+    }
+
+    /** Slots free now; equals the size when idle. */
+    public int free() {
+        return slots.availablePermits();
     }
 
     public void release(int count) {

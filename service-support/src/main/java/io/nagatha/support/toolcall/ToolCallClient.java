@@ -2,6 +2,7 @@ package io.nagatha.support.toolcall;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nagatha.contracts.ErrorCodes;
+import io.nagatha.contracts.Ids;
 import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Keys;
 import io.nagatha.contracts.ToolCallRequest;
@@ -45,7 +46,7 @@ public class ToolCallClient implements AutoCloseable {
     private final ToolCallsConfig config;
     private final String replyStream;
     private final Map<String, CompletableFuture<ToolCallResult>> waiting = new ConcurrentHashMap<>();
-    private StreamLoop reader;
+    private volatile StreamLoop reader;
     private String lastReplyId;
 
     @Inject
@@ -71,9 +72,11 @@ public class ToolCallClient implements AutoCloseable {
     /** Queues the call; the future completes exactly once, never exceptionally. */
     public CompletableFuture<ToolCallResult> submit(String server, String tool, JsonNode arguments, String sessionId,
             String userId, Duration timeout) {
-        startReader();
+        if (reader == null) { // the lock only until the reader runs, not on every call
+            startReader();
+        }
         Duration budget = timeout == null ? config.defaultDeadline() : timeout;
-        ToolCallRequest request = new ToolCallRequest(ToolCallStream.newCallId(), server, tool, arguments, sessionId,
+        ToolCallRequest request = new ToolCallRequest(Ids.toolCall(), server, tool, arguments, sessionId,
                 userId, Instant.now().plus(budget), replyStream);
         CompletableFuture<ToolCallResult> reply = new CompletableFuture<>();
         waiting.put(request.callId(), reply);

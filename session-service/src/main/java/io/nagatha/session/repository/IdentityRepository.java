@@ -75,15 +75,18 @@ public class IdentityRepository {
         };
     }
 
-    /** Failed link attempts of the user in the current window, and seconds until the window closes. */
-    public long[] linkFailures(String userId) {
+    /** Failed link attempts in the current window, and the seconds until the window closes. */
+    public record Failures(long count, long retryAfterSeconds) {
+    }
+
+    public Failures linkFailures(String userId) {
         String key = Keys.linkFailures(userId);
         String count = redis.value(String.class).get(key);
         if (count == null) {
-            return new long[] {0, 0};
+            return new Failures(0, 0);
         }
         long ttl = redis.key().exists(key) ? redis.key().pttl(key) : 0;
-        return new long[] {Long.parseLong(count), Math.max(0, ttl) / 1000 + 1};
+        return new Failures(Long.parseLong(count), Math.max(0, ttl) / 1000 + 1);
     }
 
     public void recordLinkFailure(String userId, Duration window) {

@@ -180,15 +180,14 @@ public class SessionRepository {
         return result;
     }
 
-    /** Records activity from an interface; false when the session does not exist. */
+    /**
+     * Records activity from an interface; false when the session does not exist. The activity
+     * indexes are left alone, as the agent leaves them: the cleanup pass re-reads lastActivity before
+     * it acts and moves the index then, which keeps messages one script cheaper.
+     */
     public boolean touch(String sessionId, String type) {
-        Instant now = Instant.now();
-        boolean exists = TOUCH.run(redis, List.of(Keys.session(sessionId), Keys.sessionInterfaces(sessionId)),
-                List.of(now.toString(), type)).toInteger() > 0;
-        if (exists) {
-            rescore(sessionId, now);
-        }
-        return exists;
+        return TOUCH.run(redis, List.of(Keys.session(sessionId), Keys.sessionInterfaces(sessionId)),
+                List.of(Instant.now().toString(), type)).toInteger() > 0;
     }
 
     /** Ends the session: 1 ended now, 0 already ended, {@link #NO_SESSION}. */

@@ -1,5 +1,6 @@
 package io.nagatha.session.rest;
 
+import io.nagatha.support.rest.CallerHeaders;
 import io.nagatha.contracts.LinkCode;
 import io.nagatha.contracts.LinkRequest;
 import io.nagatha.contracts.UserIdentities;
@@ -28,14 +29,14 @@ public class IdentityResource {
 
     /** The caller's user id and identities. */
     @GET
-    public UserIdentities mine(@BeanParam CallerParams caller) {
+    public UserIdentities mine(@BeanParam CallerHeaders caller) {
         return identities.identitiesOf(caller.caller().userId());
     }
 
     /** The user behind an identity (admin: the adapters that verified it), made on first sight. */
     @POST
     @Path("/resolve")
-    public UserIdentities resolve(@BeanParam CallerParams caller, LinkRequest request) {
+    public UserIdentities resolve(@BeanParam CallerHeaders caller, LinkRequest request) {
         if (!caller.caller().admin()) {
             throw ApiException.forbidden("only an admin key may act for an interface identity");
         }
@@ -45,14 +46,14 @@ public class IdentityResource {
     @POST
     @Path("/link-codes")
     @Consumes(MediaType.WILDCARD) // no body
-    public Response createLinkCode(@BeanParam CallerParams caller) {
+    public Response createLinkCode(@BeanParam CallerHeaders caller) {
         LinkCode code = identities.createLinkCode(caller.caller());
         return Response.status(Response.Status.CREATED).entity(code).build();
     }
 
     @POST
     @Path("/link")
-    public UserIdentities link(@BeanParam CallerParams caller, LinkRequest request) {
+    public UserIdentities link(@BeanParam CallerHeaders caller, LinkRequest request) {
         return identities.link(caller.caller(), request);
     }
 }

@@ -1,5 +1,6 @@
 package io.nagatha.session.rest;
 
+import io.nagatha.support.rest.CallerHeaders;
 import io.nagatha.contracts.ApiKey;
 import io.nagatha.contracts.CreateKeyRequest;
 import io.nagatha.contracts.Page;
@@ -29,26 +30,26 @@ public class KeyResource {
     }
 
     @POST
-    public Response create(@BeanParam CallerParams caller, CreateKeyRequest request) {
+    public Response create(@BeanParam CallerHeaders caller, CreateKeyRequest request) {
         requireAdmin(caller);
         return Response.status(Response.Status.CREATED).entity(keys.create(request)).build();
     }
 
     @GET
-    public Page<ApiKey> list(@BeanParam CallerParams caller) {
+    public Page<ApiKey> list(@BeanParam CallerHeaders caller) {
         requireAdmin(caller);
         return new Page<>(keys.list(), null);
     }
 
     @DELETE
     @Path("/{id}")
-    public Response revoke(@BeanParam CallerParams caller, @PathParam("id") String id) {
+    public Response revoke(@BeanParam CallerHeaders caller, @PathParam("id") String id) {
         requireAdmin(caller);
         keys.revoke(id);
         return Response.noContent().build();
     }
 
-    private static void requireAdmin(CallerParams caller) {
+    private static void requireAdmin(CallerHeaders caller) {
         if (!caller.caller().admin()) {
             throw ApiException.forbidden("only an admin key may manage keys");
         }

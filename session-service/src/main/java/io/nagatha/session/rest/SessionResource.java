@@ -1,5 +1,6 @@
 package io.nagatha.session.rest;
 
+import io.nagatha.support.rest.CallerHeaders;
 import io.nagatha.contracts.AttachRequest;
 import io.nagatha.contracts.CreateSessionRequest;
 import io.nagatha.contracts.Message;
@@ -23,7 +24,7 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * The session service's internal API, called by the gateway only (a NetworkPolicy keeps everyone
- * else out). The caller comes in {@link CallerParams}; ownership is checked here.
+ * else out). The caller comes in {@link CallerHeaders}; ownership is checked here.
  */
 @Path("/sessions")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,7 +45,7 @@ public class SessionResource {
     }
 
     @GET
-    public Page<Session> list(@BeanParam CallerParams caller, @QueryParam("active") String active,
+    public Page<Session> list(@BeanParam CallerHeaders caller, @QueryParam("active") String active,
             @QueryParam("interface") String interfaceType, @QueryParam("user") String user,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
         return sessions.list(caller.caller(), active, interfaceType, user, limit, cursor);
@@ -52,19 +53,19 @@ public class SessionResource {
 
     @GET
     @Path("/{id}")
-    public Session get(@BeanParam CallerParams caller, @PathParam("id") String id) {
+    public Session get(@BeanParam CallerHeaders caller, @PathParam("id") String id) {
         return sessions.get(caller.caller(), id);
     }
 
     @PATCH
     @Path("/{id}")
-    public Session patch(@BeanParam CallerParams caller, @PathParam("id") String id, SessionPatch patch) {
+    public Session patch(@BeanParam CallerHeaders caller, @PathParam("id") String id, SessionPatch patch) {
         return sessions.patch(caller.caller(), id, patch);
     }
 
     @DELETE
     @Path("/{id}")
-    public Response end(@BeanParam CallerParams caller, @PathParam("id") String id) {
+    public Response end(@BeanParam CallerHeaders caller, @PathParam("id") String id) {
         sessions.end(caller.caller(), id);
         return Response.noContent().build();
     }
@@ -73,26 +74,26 @@ public class SessionResource {
     @POST
     @Path("/{id}/activity")
     @Consumes(MediaType.WILDCARD) // no body
-    public Session touch(@BeanParam CallerParams caller, @PathParam("id") String id, @QueryParam("interface") String interfaceType) {
+    public Session touch(@BeanParam CallerHeaders caller, @PathParam("id") String id, @QueryParam("interface") String interfaceType) {
         return sessions.touch(caller.caller(), id, interfaceType);
     }
 
     @GET
     @Path("/{id}/messages")
-    public Page<Message> history(@BeanParam CallerParams caller, @PathParam("id") String id, @QueryParam("limit") String limit,
+    public Page<Message> history(@BeanParam CallerHeaders caller, @PathParam("id") String id, @QueryParam("limit") String limit,
             @QueryParam("before") String before) {
         return sessions.history(caller.caller(), id, limit, before);
     }
 
     @POST
     @Path("/{id}/interfaces")
-    public Session attach(@BeanParam CallerParams caller, @PathParam("id") String id, AttachRequest request) {
+    public Session attach(@BeanParam CallerHeaders caller, @PathParam("id") String id, AttachRequest request) {
         return sessions.attach(caller.caller(), id, request);
     }
 
     @DELETE
     @Path("/{id}/interfaces/{interface}")
-    public Session detach(@BeanParam CallerParams caller, @PathParam("id") String id, @PathParam("interface") String interfaceType) {
+    public Session detach(@BeanParam CallerHeaders caller, @PathParam("id") String id, @PathParam("interface") String interfaceType) {
         return sessions.detach(caller.caller(), id, interfaceType);
     }
 }

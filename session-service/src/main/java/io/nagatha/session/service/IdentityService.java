@@ -27,7 +27,7 @@ public class IdentityService {
 
     /** {@code <interface>:<id on that interface>}; no spaces or braces, so it is safe inside a Redis key. */
     private static final Pattern IDENTITY = Pattern.compile("[a-z][a-z0-9_-]{0,31}:[A-Za-z0-9._@+-]{1,128}");
-    private static final char[] CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    private static final String CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final IdentityRepository repository;
@@ -73,9 +73,9 @@ public class IdentityService {
             throw ApiException.invalid("a body with 'code' and 'identity' is required");
         }
         validateIdentity(request.identity());
-        long[] failures = repository.linkFailures(caller.userId());
-        if (failures[0] >= config.maxLinkFailures()) {
-            throw ApiException.rateLimited("too many failed link attempts; wait before trying again", failures[1]);
+        IdentityRepository.Failures failures = repository.linkFailures(caller.userId());
+        if (failures.count() >= config.maxLinkFailures()) {
+            throw ApiException.rateLimited("too many failed link attempts; wait before trying again", failures.retryAfterSeconds());
         }
         String code = normalise(request.code());
         LinkResult result = code == null ? new LinkResult(IdentityRepository.LinkOutcome.INVALID_CODE, null)
@@ -104,18 +104,13 @@ public class IdentityService {
         if (cleaned.length() != config.linkCodeLength()) {
             return null;
         }
-        for (char c : cleaned.toCharArray()) {
-            if (new String(CODE_ALPHABET).indexOf(c) < 0) {
-                return null;
-            }
-        }
-        return cleaned;
+        return cleaned.chars().allMatch(c -> CODE_ALPHABET.indexOf(c) >= 0) ? cleaned : null;
     }
 
     private String randomCode() {
         char[] out = new char[config.linkCodeLength()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = CODE_ALPHABET[RANDOM.nextInt(CODE_ALPHABET.length)];
+            out[i] = CODE_ALPHABET.charAt(RANDOM.nextInt(CODE_ALPHABET.length()));
         }
         return new String(out);
     }

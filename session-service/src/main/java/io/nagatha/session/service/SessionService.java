@@ -225,16 +225,15 @@ public class SessionService {
     }
 
     /**
-     * Records that a message arrives through {@code interfaceType} and returns the session; an
-     * ended session takes no more messages.
+     * Records that a message arrives through {@code interfaceType} and returns the session as it was
+     * when the message arrived (one read on a turn's path); an ended session takes no more messages.
      */
     public Session touch(Caller caller, String sessionId, String interfaceType) {
         Session session = get(caller, sessionId);
-        if (!session.active()) {
-            throw ended(sessionId);
+        if (!session.active() || !sessions.touch(sessionId, interfaceType == null ? "" : interfaceType)) {
+            throw session.active() ? ApiException.sessionNotFound(sessionId) : ended(sessionId);
         }
-        sessions.touch(sessionId, interfaceType == null ? "" : interfaceType);
-        return get(caller, sessionId);
+        return session;
     }
 
     public Page<Message> history(Caller caller, String sessionId, String limit, String before) {
