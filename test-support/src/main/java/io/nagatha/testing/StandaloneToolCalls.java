@@ -4,6 +4,7 @@ import io.nagatha.support.config.ToolCallsConfig;
 import io.nagatha.support.toolcall.ToolCallClient;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.runtime.datasource.BlockingRedisDataSourceImpl;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
@@ -53,6 +54,7 @@ public final class StandaloneToolCalls implements AutoCloseable {
      */
     private static ToolCallsConfig defaults() {
         return new SmallRyeConfigBuilder().withMapping(ToolCallsConfig.class)
+                .withConverter(Duration.class, 100, new DurationConverter()) // "60s", as Quarkus reads it
                 .withDefaultValue("nagatha.tool-calls.reply-max-len", "100000")
                 .build().getConfigMapping(ToolCallsConfig.class);
     }
