@@ -2,6 +2,7 @@ package io.nagatha.pool;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 
@@ -13,6 +14,10 @@ import io.nagatha.contracts.McpConnectionStatus;
 import io.nagatha.contracts.McpServerStatus;
 import io.nagatha.contracts.ToolCallResult;
 import io.nagatha.contracts.ToolCallStream;
+import io.nagatha.pool.client.McpClientFactory;
+import io.nagatha.pool.client.McpLink;
+import io.nagatha.pool.client.ProcessKiller;
+import io.nagatha.pool.config.ServerSpec;
 import io.nagatha.pool.service.McpConnection;
 import io.nagatha.pool.service.McpPool;
 import io.nagatha.pool.service.ServerPool;
@@ -27,6 +32,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +53,9 @@ class McpPoolTest {
 
     @Inject
     McpPool pool;
+
+    @Inject
+    McpClientFactory factory;
 
     @Inject
     RedisDataSource redis;
@@ -234,6 +243,27 @@ class McpPoolTest {
         }
         assertThat(seen).hasSize(1000);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(orphans(tiny, PoolTestResource.MARKER)).isEmpty());
+    }
+
+    @Test
+    void aClosedStdioClientNeverStartsASecondServerProcess() {
+        // The SDK re-initialises a closed client on its next request; for stdio that would spawn a
+        // server the pool does not know (the source of an orphan once in ~1,000 kill cycles).
+        String marker = PoolTestResource.marker("reconnect");
+        ServerSpec spec = new ServerSpec("reconnect", ServerSpec.Transport.STDIO, "bash",
+                List.of(McpTestServers.tinyServer(), marker), Map.of(), Optional.empty(), null, Map.of(), List.of(), 1,
+                Optional.empty());
+        McpLink link = factory.open(spec, tools -> { });
+        Process server = link.process().orElseThrow();
+        try {
+            link.client().close();
+            assertThatThrownBy(() -> link.client().ping().block(Duration.ofSeconds(10))).isNotNull();
+            assertThat(ProcessTable.matching(marker)).filteredOn(p -> p.commandLine().contains("tiny-stdio.sh"))
+                    .extracting(ProcessTable.Entry::pid).allMatch(pid -> pid == server.pid());
+        } finally {
+            ProcessKiller.kill(server);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessTable.matching(marker).isEmpty());
     }
 
     /** Marked processes that are neither a live connection's server nor a child of one. */

@@ -146,11 +146,12 @@ public final class McpConnection {
         } catch (RuntimeException e) {
             // A close that fails still ends with the kill below.
         } finally {
-            link.client().close();
+            // The kill first, so nothing the client's close does can delay or skip it.
             link.process().ifPresent(p -> {
                 ProcessKiller.kill(p, tree);
                 ProcessKiller.awaitExit(p, grace.toMillis());
             });
+            link.client().close();
         }
     }
 
