@@ -8,6 +8,9 @@ import { fileURLToPath } from 'node:url';
 import { readZipEntry } from './zip.mjs';
 
 export const toolsDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+if (!existsSync(join(toolsDir, 'node_modules'))) {
+  throw new Error(`the deployment tools are not installed: run (cd ${toolsDir} && npm ci)`);
+}
 export const repoRoot = resolve(toolsDir, '../..');
 export const chartDir = join(repoRoot, 'helm/nagatha');
 const binDir = join(toolsDir, 'bin');
