@@ -2,7 +2,8 @@
 // validated against the Kubernetes / KEDA / prometheus-operator schemas, and the rules of
 // lib/policy.mjs on every rendering. Each rule is also shown to fail on a broken manifest.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import yaml from 'js-yaml';
@@ -129,6 +130,33 @@ describe('what reviewers forget', () => {
     const dashboard = byKind(rendered.production, 'ConfigMap').find((c) => c.metadata.name.endsWith('grafana-dashboard'));
     assert.deepEqual(JSON.parse(dashboard.data['nagatha.json']), JSON.parse(readFileSync(join(chartDir, 'files/nagatha.json'), 'utf8')));
     assert.equal(dashboard.metadata.labels.grafana_dashboard, '1');
+  });
+});
+
+describe('NOTES.txt', () => {
+  // helm template leaves NOTES.txt out, and helm install --dry-run needs a cluster: a copy of the
+  // chart renders it with tpl into an ordinary manifest.
+  const notes = (...args) => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'nagatha-notes-')), 'nagatha');
+    cpSync(chartDir, copy, { recursive: true, dereference: true });
+    cpSync(join(copy, 'templates/NOTES.txt'), join(copy, 'files/notes.txt'));
+    writeFileSync(join(copy, 'templates/notes-rendered.yaml'), 'notes: {{ tpl (.Files.Get "files/notes.txt") . | toJson }}\n');
+    const result = helm('template', 'nagatha', copy, '--namespace', 'nagatha', '-s', 'templates/notes-rendered.yaml', ...args);
+    assert.equal(result.status, 0, result.stderr);
+    return yaml.load(result.stdout).notes;
+  };
+  test('tells how to get the admin key, reach the gateway and open the dashboard', () => {
+    const text = notes();
+    assert.match(text, /kubectl -n nagatha get secret nagatha-admin -o jsonpath='\{\.data\.admin-key\}' \| base64 -d/);
+    assert.match(text, /port-forward svc\/nagatha-gateway 8080:8080/);
+    assert.match(text, /Import the dashboard deploy\/grafana\/nagatha\.json/);
+  });
+  test('with the production values: the Ingress URL, the dashboard ConfigMap, KEDA and the own admin Secret', () => {
+    const text = notes('-f', productionValues, '--set', 'auth.existingSecret=my-admin');
+    assert.match(text, /https:\/\/nagatha\.example\.com\/api\/v1\/status/);
+    assert.match(text, /get secret my-admin/);
+    assert.match(text, /dashboard "Nagatha" from the ConfigMap nagatha-grafana-dashboard/);
+    assert.match(text, /KEDA scales the agent on the turns stream and the pool on the tool-calls stream/);
   });
 });
 
