@@ -27,7 +27,7 @@ const scenarios = {
     '--set', 'redis.enabled=false', '--set', 'redis.mode=sentinel',
     '--set', 'redis.url=redis://s1:26379\\,redis://s2:26379', '--set', 'agentService.keda.enabled=true',
   ],
-  'no network policies': ['--set', 'networkPolicy.enabled=false'],
+  'no network policies': ['--set', 'networkPolicy.enabled=false', '--set', 'metrics.annotations=false'],
 };
 const rendered = Object.fromEntries(Object.entries(scenarios).map(([name, args]) => [name, renderChart('nagatha', ...args)]));
 

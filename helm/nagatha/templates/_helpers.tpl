@@ -141,19 +141,17 @@ spec:
         {{- with $root.Values.podLabels }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+      {{- if or $root.Values.metrics.annotations $root.Values.podAnnotations }}
       annotations:
         {{- if $root.Values.metrics.annotations }}
         prometheus.io/scrape: "true"
         prometheus.io/port: {{ .port | quote }}
         prometheus.io/path: /q/metrics
         {{- end }}
-        {{- with .checksum }}
-        # Restarts the pods when a Secret/ConfigMap they read only at start changes.
-        checksum/config: {{ . }}
-        {{- end }}
         {{- with $root.Values.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+      {{- end }}
     spec:
       automountServiceAccountToken: false
       # Service links would inject NAGATHA_REDIS_PORT, NAGATHA_SESSION_SERVICE_PORT, ... next to
