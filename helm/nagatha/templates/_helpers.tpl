@@ -47,15 +47,42 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- end }}
 
 {{/*
-The Redis URL every service uses: redis.url if set, else the bundled Redis, else fail.
+The Redis URL every service uses: redis.url if set, else the bundled Redis, else fail. (With
+redis.existingSecret the URL is read from the Secret instead; see nagatha.redisEnv.)
 */}}
 {{- define "nagatha.redisUrl" -}}
 {{- if .Values.redis.url }}
 {{- .Values.redis.url }}
 {{- else if .Values.redis.enabled }}
 {{- printf "redis://%s:6379" (include "nagatha.componentName" (dict "root" . "component" "redis")) }}
+{{- else if not .Values.redis.existingSecret }}
+{{- fail "redis.enabled is false: set redis.url (e.g. redis://my-redis:6379) or redis.existingSecret" }}
+{{- end }}
+{{- end }}
+
+{{/*
+The Redis settings of every service, as env entries (a YAML list): the URL (a value, or a Secret
+holding it when it carries a password), and the client type / Sentinel master name.
+*/}}
+{{- define "nagatha.redisEnv" -}}
+{{- $r := .Values.redis }}
+{{- if $r.existingSecret }}
+- name: NAGATHA_REDIS_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $r.existingSecret }}
+      key: {{ $r.existingSecretKey }}
 {{- else }}
-{{- fail "redis.enabled is false: set redis.url to your Redis (e.g. redis://my-redis:6379)" }}
+- name: NAGATHA_REDIS_URL
+  value: {{ include "nagatha.redisUrl" . | quote }}
+{{- end }}
+{{- if ne $r.mode "standalone" }}
+- name: NAGATHA_REDIS_CLIENT_TYPE
+  value: {{ $r.mode | quote }}
+{{- end }}
+{{- if eq $r.mode "sentinel" }}
+- name: NAGATHA_REDIS_MASTER_NAME
+  value: {{ $r.sentinel.masterName | quote }}
 {{- end }}
 {{- end }}
 
@@ -73,9 +100,11 @@ Takes (dict "root" $ "image" .Values.gateway.image).
 {{- end }}
 
 {{/*
-Deployment + Service of one Nagatha service; all four share this shape.
+Everything one Nagatha service consists of; all four share this shape: Deployment, Service,
+PodDisruptionBudget and (optionally) a HorizontalPodAutoscaler.
 Takes (dict "root" $ "component" "gateway" "values" .Values.gateway "port" 8080 "env" (list ...)).
-"env" is a list of container env entries; the service's extraEnv is appended.
+"env" is a list of container env entries (Redis first); the service's extraEnv is appended.
+Optional: "volumeMounts", "volumes" (lists), "scaledByKeda" (bool: KEDA owns the replica count).
 */}}
 {{- define "nagatha.service" -}}
 {{- $root := .root }}
@@ -83,6 +112,8 @@ Takes (dict "root" $ "component" "gateway" "values" .Values.gateway "port" 8080 
 {{- $ctx := dict "root" $root "component" .component }}
 {{- $name := include "nagatha.componentName" $ctx }}
 {{- $service := $v.service | default dict }}
+{{- $hpa := $v.autoscaling | default dict }}
+{{- $autoscaled := or $hpa.enabled .scaledByKeda }}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -90,7 +121,16 @@ metadata:
   labels:
     {{- include "nagatha.labels" $ctx | nindent 4 }}
 spec:
+  {{- if not $autoscaled }}
   replicas: {{ $v.replicas }}
+  {{- end }}
+  revisionHistoryLimit: 5
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      # A new pod is ready before an old one goes: no capacity dip during an upgrade.
+      maxSurge: 1
+      maxUnavailable: 0
   selector:
     matchLabels:
       {{- include "nagatha.selectorLabels" $ctx | nindent 6 }}
@@ -117,6 +157,7 @@ spec:
       # Service links would inject NAGATHA_REDIS_PORT, NAGATHA_SESSION_SERVICE_PORT, ... next to
       # Nagatha's own NAGATHA_* settings.
       enableServiceLinks: false
+      terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds | default 30 }}
       {{- with $root.Values.global.imagePullSecrets }}
       imagePullSecrets:
         {{- toYaml . | nindent 8 }}
@@ -133,7 +174,7 @@ spec:
             - name: http
               containerPort: {{ .port }}
               protocol: TCP
-          {{- $env := concat (.env | default list) ($v.extraEnv | default list) }}
+          {{- $env := concat (.env | default list) ($root.Values.extraEnv | default list) ($v.extraEnv | default list) }}
           {{- with $env }}
           env:
             {{- toYaml . | nindent 12 }}
@@ -143,7 +184,7 @@ spec:
               path: /q/health/live
               port: http
             periodSeconds: 2
-            failureThreshold: 30
+            failureThreshold: 60
           livenessProbe:
             httpGet:
               path: /q/health/live
@@ -174,7 +215,8 @@ spec:
             {{- end }}
       volumes:
         - name: tmp
-          emptyDir: {}
+          emptyDir:
+            sizeLimit: 256Mi
         {{- with .volumes }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -189,6 +231,10 @@ spec:
       {{- with $v.affinity }}
       affinity:
         {{- toYaml . | nindent 8 }}
+      {{- end }}
+      {{- with $v.topologySpreadConstraints }}
+      topologySpreadConstraints:
+        {{- tpl (toYaml .) $root | nindent 8 }}
       {{- end }}
 ---
 apiVersion: v1
@@ -210,6 +256,61 @@ spec:
       port: {{ .port }}
       targetPort: http
       protocol: TCP
+{{- with $v.podDisruptionBudget }}
+{{- if .enabled }}
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ $name }}
+  labels:
+    {{- include "nagatha.labels" $ctx | nindent 4 }}
+spec:
+  {{- if hasKey . "minAvailable" }}
+  minAvailable: {{ .minAvailable }}
+  {{- else }}
+  maxUnavailable: {{ .maxUnavailable | default 1 }}
+  {{- end }}
+  selector:
+    matchLabels:
+      {{- include "nagatha.selectorLabels" $ctx | nindent 6 }}
+{{- end }}
+{{- end }}
+{{- if and $hpa.enabled (not .scaledByKeda) }}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ $name }}
+  labels:
+    {{- include "nagatha.labels" $ctx | nindent 4 }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ $name }}
+  minReplicas: {{ $hpa.minReplicas }}
+  maxReplicas: {{ $hpa.maxReplicas }}
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: {{ $hpa.targetCPUUtilizationPercentage }}
+    {{- with $hpa.targetMemoryUtilizationPercentage }}
+    - type: Resource
+      resource:
+        name: memory
+        target:
+          type: Utilization
+          averageUtilization: {{ . }}
+    {{- end }}
+  behavior:
+    scaleDown:
+      # Scale down slowly: a JVM replica is cheap to keep and slower to bring back.
+      stabilizationWindowSeconds: 300
+{{- end }}
 {{- end }}
 
 {{/*

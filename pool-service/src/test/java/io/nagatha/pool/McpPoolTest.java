@@ -327,9 +327,9 @@ class McpPoolTest {
         assertThat(redis.hash(String.class).hgetall(Keys.userToolUsage("u_pooltest"))).containsKey("everything/get-sum|ms");
         assertThat(redis.hash(String.class).hkeys(Keys.TOOL_LATENCY)).anyMatch(f -> f.startsWith("everything/get-sum|"));
         given().accept("text/plain").get("/q/metrics").then().statusCode(200)
-                .body(containsString("tool_calls_total{outcome=\"ok\",server=\"everything\",tool=\"get-sum\""))
+                .body(containsString("tool_calls_total{application=\"pool-service\",outcome=\"ok\",server=\"everything\",tool=\"get-sum\""))
                 .body(containsString("tool_call_duration_seconds_bucket"))
-                .body(containsString("mcp_connections{state=\"idle\""));
+                .body(containsString("mcp_connections{application=\"pool-service\",state=\"idle\""));
     }
 
     @Test

@@ -18,7 +18,9 @@ import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A packaged Nagatha service ({@code target/quarkus-app}) running as a separate JVM process on a
- * loopback port, configured through system properties, with its output in a log file.
+ * loopback port, configured through system properties, with its output in a log file. With
+ * {@code -Dnagatha.native=true} (the {@code native} Maven profile) it runs the service's native
+ * executable ({@code target/*-runner}) instead.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -36,22 +38,30 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code <appDir>/quarkus-run.jar} and returns without waiting for it to be ready. */
+    /** Starts {@code <appDir>/quarkus-run.jar} (or the native executable) and returns without waiting for it to be ready. */
     public static ServiceProcess start(String name, Path appDir, int port, Map<String, String> config, Path logDir) {
+        boolean nativeImage = Boolean.getBoolean("nagatha.native");
         Path jar = appDir.resolve("quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
-        }
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx256m");
-        command.add("-XX:+UseSerialGC");
-        command.add("-XX:TieredStopAtLevel=1");
+        if (nativeImage) {
+            command.add(nativeExecutable(appDir.getParent()).toString());
+            command.add("-Xmx256m");
+        } else {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
+            }
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.add("-Xmx256m");
+            command.add("-XX:+UseSerialGC");
+            command.add("-XX:TieredStopAtLevel=1");
+        }
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add("-jar");
-        command.add(jar.toString());
+        if (!nativeImage) {
+            command.add("-jar");
+            command.add(jar.toString());
+        }
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve(name + ".log");
@@ -60,6 +70,16 @@ public final class ServiceProcess implements AutoCloseable {
             return new ServiceProcess(name, port, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
+        }
+    }
+
+    /** The {@code *-runner} executable the native build leaves in a module's target directory. */
+    private static Path nativeExecutable(Path target) {
+        try (var files = Files.list(target)) {
+            return files.filter(f -> f.getFileName().toString().endsWith("-runner") && Files.isExecutable(f)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no native executable in " + target + ": build with -Pnative"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

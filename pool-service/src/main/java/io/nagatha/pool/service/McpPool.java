@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.util.TokenBuffer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.nagatha.contracts.ErrorCodes;
@@ -75,6 +77,7 @@ public class McpPool {
     private final Map<String, ServerPool> servers = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> toolNames = new ConcurrentHashMap<>();
     private ScheduledExecutorService upkeep;
+    private MultiGauge serverStates;
     private ExecutorService background;
     private String loadedText;
 
@@ -98,6 +101,8 @@ public class McpPool {
             Gauge.builder("mcp.connections", this, pool -> pool.count(state)).tag("state", state)
                     .description("MCP connections of this replica by state").register(metrics);
         }
+        serverStates = MultiGauge.builder("mcp.servers").description("Configured MCP servers of this replica by state (1 = current)")
+                .register(metrics);
         reload();
         upkeep.scheduleWithFixedDelay(this::reloadQuietly, config.reloadInterval().toMillis(), config.reloadInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -253,8 +258,13 @@ public class McpPool {
     }
 
     private void writeStatus() {
+        Collection<McpServerStatus> status = status();
+        // One series per server, 1 for its current state: what the "MCP server in error" alert reads.
+        serverStates.register(status.stream()
+                .map(server -> MultiGauge.Row.of(Tags.of("server", server.name(), "state", server.state()), 1))
+                .toList(), true);
         try {
-            statusRepository.write(replica, status());
+            statusRepository.write(replica, status);
         } catch (RuntimeException e) {
             LOG.debugf("server status not written (Redis down?): %s", e.getMessage());
         }

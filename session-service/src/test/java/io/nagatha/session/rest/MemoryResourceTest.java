@@ -72,8 +72,8 @@ class MemoryResourceTest {
         given().get(section(user, "session_state")).then().statusCode(200).body("items", empty());
 
         given().accept("text/plain").get("/q/metrics").then().statusCode(200)
-                .body(containsString("nagatha_memory_operations_total{operation=\"put\",section=\"facts\""))
-                .body(containsString("nagatha_memory_operations_total{operation=\"delete\",section=\"facts\""));
+                .body(containsString("nagatha_memory_operations_total{application=\"session-service\",operation=\"put\",section=\"facts\""))
+                .body(containsString("nagatha_memory_operations_total{application=\"session-service\",operation=\"delete\",section=\"facts\""));
     }
 
     @Test

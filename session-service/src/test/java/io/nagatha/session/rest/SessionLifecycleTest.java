@@ -138,8 +138,8 @@ class SessionLifecycleTest {
         given().accept("text/plain").get("/q/metrics").then()
                 .body(containsString("nagatha_sessions_active"))
                 .body(containsString("nagatha_sessions_created_total"))
-                .body(containsString("nagatha_sessions_interfaces{interface=\"cli\""))
-                .body(not(containsString("nagatha_sessions_interfaces{interface=\"websocket\"")));
+                .body(containsString("nagatha_sessions_interfaces{application=\"session-service\",interface=\"cli\""))
+                .body(not(containsString("nagatha_sessions_interfaces{application=\"session-service\",interface=\"websocket\"")));
         given().get("/q/health/live").then().statusCode(200).body("status", notNullValue());
     }
 }
