@@ -43,7 +43,7 @@ if stop then
   return {'ended', stop}
 end
 local attempt = redis.call('HINCRBY', KEYS[3], 'attempts', 1)
-redis.call('HSET', KEYS[3], 'status', 'running', 'startedAt', ARGV[4])
+redis.call('HSET', KEYS[3], 'status', 'running', 'startedAt', ARGV[4], 'runner', ARGV[1])
 redis.call('EXPIRE', KEYS[3], ARGV[5])
 local data = {attempt = attempt}
 if attempt > 1 then

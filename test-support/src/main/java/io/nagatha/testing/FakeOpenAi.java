@@ -102,9 +102,14 @@ public final class FakeOpenAi implements AutoCloseable {
         return List.copyOf(closedEarly);
     }
 
-    /** The most requests that were being answered at the same moment. */
+    /** The most requests that were being answered at the same moment (since {@link #resetInFlight}). */
     public int maxInFlight() {
         return maxInFlight.get();
+    }
+
+    /** Starts counting {@link #maxInFlight} afresh. */
+    public void resetInFlight() {
+        maxInFlight.set(inFlight.get());
     }
 
     /** The default reply: it repeats the last user message, so a test can tell turns apart. */
