@@ -36,6 +36,7 @@ public final class FakeOpenAi implements AutoCloseable {
     private final List<Integer> closedEarly = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
+    private final Map<Integer, Long> servedNanos = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Function<JsonNode, Reply> script = request -> Reply.text(echoReply(request));
 
     private FakeOpenAi(Vertx vertx, HttpServer server) {
@@ -100,6 +101,11 @@ public final class FakeOpenAi implements AutoCloseable {
     /** Indexes (into {@link #requests()}) of the streams the client closed before they ended. */
     public List<Integer> closedEarly() {
         return List.copyOf(closedEarly);
+    }
+
+    /** How long the request with this index took, from its arrival to the end of its answer; null while unanswered. */
+    public Long servedNanos(int index) {
+        return servedNanos.get(index);
     }
 
     /** The most requests that were being answered at the same moment (since {@link #resetInFlight}). */
@@ -297,6 +303,7 @@ public final class FakeOpenAi implements AutoCloseable {
         private final Reply reply;
         private final String id;
         private final String model;
+        private final long arrived = System.nanoTime();
         private boolean done;
 
         Answer(HttpServerResponse response, JsonNode request, int index, Reply reply) {
@@ -398,6 +405,7 @@ public final class FakeOpenAi implements AutoCloseable {
 
         private void finished() {
             inFlight.decrementAndGet();
+            servedNanos.put(index, System.nanoTime() - arrived);
         }
 
         private void later(Duration delay, Runnable step) {
