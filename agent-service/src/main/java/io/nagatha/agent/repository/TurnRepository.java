@@ -95,6 +95,11 @@ public class TurnRepository {
         return ours;
     }
 
+    /** Lets the lease expire now if it is still ours (the replica is stopping). */
+    public void giveUp(Lease lease) {
+        RENEW.run(redis, List.of(Keys.sessionLease(lease.sessionId())), List.of(lease.owner(), lease.token(), "1"));
+    }
+
     /**
      * Two thirds of the reclaim time: renewed every third, and always expired by the time a silent
      * replica's stream entry can be taken over, so the taker finds the session free.

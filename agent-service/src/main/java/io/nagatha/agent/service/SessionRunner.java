@@ -6,6 +6,7 @@ import io.nagatha.agent.repository.TurnRepository;
 import io.nagatha.contracts.TurnRequest;
 import io.nagatha.support.turn.TurnLedger;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -61,6 +62,8 @@ public class SessionRunner {
         try {
             runQueue(lease);
         } finally {
+            // Also after a failure: an unfinished session's lease is then left to expire, and its
+            // entry, no longer refreshed, to be taken over.
             held.remove(lease);
         }
     }
@@ -110,8 +113,16 @@ public class SessionRunner {
         }
     }
 
-    /** Sessions whose turns this replica runs now. */
-    public int leasesHeld() {
-        return held.size();
+    /** The leases this replica holds now. */
+    public List<Lease> leases() {
+        return List.copyOf(held);
+    }
+
+    /**
+     * Lets leases go at once (the replica is stopping), so another replica need not wait for them
+     * to expire; a lease released or taken over meanwhile is left alone.
+     */
+    public void giveUp(List<Lease> leases) {
+        leases.forEach(turns::giveUp);
     }
 }

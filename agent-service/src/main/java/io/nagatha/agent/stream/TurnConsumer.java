@@ -3,6 +3,7 @@ package io.nagatha.agent.stream;
 import io.nagatha.agent.config.AgentConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nagatha.agent.repository.Lease;
 import io.nagatha.agent.service.LeaseLost;
 import io.nagatha.agent.service.SessionRunner;
 import io.nagatha.contracts.Ids;
@@ -78,8 +79,18 @@ public class TurnConsumer {
 
     void onStop(@Observes ShutdownEvent event) {
         reader.stop(config.readBlock().plusSeconds(1));
-        // What is still running after the grace stays pending on the stream and another replica finishes it.
+        List<String> running = workers.inFlight();
+        List<Lease> leases = sessions.leases();
+        // What is still running after the grace stays pending on the stream and another replica finishes it:
+        // handed over at once rather than after reclaim-idle, with this replica's leases given up.
         workers.shutdown(Duration.ofSeconds(10));
+        try {
+            sessions.giveUp(leases);
+            pending.handOver(redis, running, config.reclaimIdle());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not hand over unfinished turns (%s); other replicas take them after %s", e.getMessage(),
+                    config.reclaimIdle());
+        }
     }
 
     public boolean isReading() {
