@@ -114,7 +114,7 @@ public interface AgentConfig {
 
         /**
          * Tools every user may use: {@code *}, {@code server/*} or {@code server/tool}, comma
-         * separated; an empty value allows none.
+         * separated; {@code none} allows none.
          */
         @WithDefault("*")
         List<String> allow();

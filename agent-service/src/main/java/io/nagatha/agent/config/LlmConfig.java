@@ -58,7 +58,10 @@ public interface LlmConfig {
         @WithDefault("1s")
         Duration initialBackoff();
 
-        /** Longest pause between two attempts, also when {@code Retry-After} asks for more. */
+        /**
+         * Longest pause between two attempts. A {@code Retry-After} longer than this (or past the
+         * turn's deadline) fails the turn with rate_limited at once rather than retry too early.
+         */
         @WithDefault("30s")
         Duration maxBackoff();
     }
