@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nagatha.contracts.Keys;
-import io.nagatha.testing.FakeOpenAi;
 import io.nagatha.testing.FakeOpenAi.Reply;
 import io.nagatha.testing.ServiceProcess;
 import io.nagatha.testing.SseClient;
@@ -27,44 +26,33 @@ class AgentCrashIT {
     static final String STORY = "This is a long answer streamed slowly, word after word, so that the agent can be killed "
             + "while it is still writing. ".repeat(6).strip();
 
+    static ModelCluster cluster;
     static NagathaProcesses nagatha;
-    static FakeOpenAi llm;
     static Http admin;
-    static String gatewayUrl;
     static ServiceProcess agentA;
     static ServiceProcess agentB;
 
     @BeforeAll
     static void start() {
-        llm = FakeOpenAi.start();
-        llm.script(request -> Reply.text(STORY).chunkDelay(Duration.ofMillis(60)));
-        nagatha = NagathaProcesses.onNewRedis();
-        ServiceProcess session = nagatha.replica("session-service", Map.of());
-        gatewayUrl = nagatha.replica("gateway", Map.of("nagatha.session-service.url", session.url())).url();
-        agentA = nagatha.replica("agent-service", agent("agent-a"));
-        agentB = nagatha.replica("agent-service", agent("agent-b"));
-        admin = Http.gateway(gatewayUrl, nagatha.adminKey());
-    }
-
-    static Map<String, String> agent(String id) {
-        return Map.of("nagatha.service.replica-id", id, "nagatha.agent.reclaim-idle", "3s",
-                "nagatha.llm.base-url", llm.baseUrl(), "nagatha.llm.api-key", "sk-test");
+        cluster = new ModelCluster();
+        cluster.llm.script(request -> Reply.text(STORY).chunkDelay(Duration.ofMillis(60)));
+        agentA = cluster.agent(Map.of("nagatha.service.replica-id", "agent-a", "nagatha.agent.reclaim-idle", "3s"));
+        agentB = cluster.agent(Map.of("nagatha.service.replica-id", "agent-b", "nagatha.agent.reclaim-idle", "3s"));
+        nagatha = cluster.gateway().nagatha;
+        admin = cluster.admin();
     }
 
     @AfterAll
     static void stop() {
-        if (nagatha != null) {
-            nagatha.close();
-        }
-        if (llm != null) {
-            llm.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void aTurnWhoseAgentIsKilledMidStreamIsFinishedOnceByTheOther() {
-        String session = admin.post("/api/v1/sessions", Map.of("interface", "cli", "mode", "new")).body().get("id").asText();
-        try (SseClient sse = SseClient.connect(TurnEvents.sseUrl(gatewayUrl, session, nagatha.adminKey()), null)) {
+        String session = cluster.newSession();
+        try (SseClient sse = SseClient.connect(cluster.sseUrl(session), null)) {
             String turnId = admin.post("/api/v1/sessions/" + session + "/messages", Map.of("content", "tell me the long one"))
                     .body().get("turnId").asText();
             await("deltas streaming").atMost(Duration.ofSeconds(30))

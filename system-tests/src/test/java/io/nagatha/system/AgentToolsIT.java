@@ -8,7 +8,6 @@ import io.nagatha.testing.FakeOpenAi;
 import io.nagatha.testing.FakeOpenAi.Reply;
 import io.nagatha.testing.FakeOpenAi.ToolCall;
 import io.nagatha.testing.McpTestServers;
-import io.nagatha.testing.ServiceProcess;
 import io.nagatha.testing.SseClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,24 +28,21 @@ import org.junit.jupiter.api.Test;
  */
 class AgentToolsIT {
 
-    static NagathaProcesses nagatha;
+    static ModelCluster cluster;
     static FakeOpenAi llm;
     static Http admin;
-    static String gatewayUrl;
 
     @BeforeAll
     static void start() throws Exception {
-        llm = FakeOpenAi.start();
-        nagatha = NagathaProcesses.onNewRedis();
+        cluster = new ModelCluster();
         Path config = McpTestServers.writeConfig(Files.createTempDirectory("agent-tools-it").resolve("mcp-servers.json"),
                 Map.of("everything", "{\"command\":\"node\",\"args\":[" + McpTestServers.quote(McpTestServers.script("everything"))
                         + ",\"stdio\"]}"));
-        ServiceProcess session = nagatha.replica("session-service", Map.of());
-        nagatha.replica("pool-service", Map.of("nagatha.pool.config-file", config.toString()));
-        nagatha.replica("agent-service", Map.of("nagatha.llm.base-url", llm.baseUrl(), "nagatha.llm.api-key", "sk-test",
-                "nagatha.agent.tools.timeout", "3s"));
-        gatewayUrl = nagatha.replica("gateway", Map.of("nagatha.session-service.url", session.url())).url();
-        admin = Http.gateway(gatewayUrl, nagatha.adminKey());
+        cluster.nagatha.replica("pool-service", Map.of("nagatha.pool.config-file", config.toString()));
+        cluster.agent(Map.of("nagatha.agent.tools.timeout", "3s"));
+        cluster.gateway();
+        llm = cluster.llm;
+        admin = cluster.admin();
         await("server-everything's tools in the catalogue").atMost(Duration.ofSeconds(60)).until(() ->
                 admin.get("/api/v1/tools").body().path("items").findValuesAsText("name").containsAll(List.of("echo", "get-sum")));
     }
@@ -58,11 +54,8 @@ class AgentToolsIT {
 
     @AfterAll
     static void stop() {
-        if (nagatha != null) {
-            nagatha.close();
-        }
-        if (llm != null) {
-            llm.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -73,7 +66,7 @@ class AgentToolsIT {
     }
 
     static List<JsonNode> runTurn(String session, String content) {
-        try (SseClient sse = SseClient.connect(TurnEvents.sseUrl(gatewayUrl, session, nagatha.adminKey()), null)) {
+        try (SseClient sse = SseClient.connect(cluster.sseUrl(session), null)) {
             String turn = admin.post("/api/v1/sessions/" + session + "/messages", Map.of("content", content)).body()
                     .get("turnId").asText();
             await(content).atMost(Duration.ofSeconds(60)).until(() -> TurnEvents.finished(sse, turn));
@@ -82,7 +75,7 @@ class AgentToolsIT {
     }
 
     static String newSession() {
-        return admin.post("/api/v1/sessions", Map.of("interface", "cli", "mode", "new")).body().get("id").asText();
+        return cluster.newSession();
     }
 
     @Test

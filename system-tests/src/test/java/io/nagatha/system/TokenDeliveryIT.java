@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nagatha.testing.FakeOpenAi;
 import io.nagatha.testing.FakeOpenAi.Reply;
-import io.nagatha.testing.ServiceProcess;
 import io.nagatha.testing.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,32 +29,23 @@ class TokenDeliveryIT {
     static final int TURNS = 100;
     static final int TOKENS = 200;
 
-    static NagathaProcesses nagatha;
-    static FakeOpenAi llm;
+    static ModelCluster cluster;
     static Http admin;
-    static String gatewayUrl;
 
     @BeforeAll
     static void start() {
-        llm = FakeOpenAi.start();
-        llm.script(request -> Reply.chunks(tokens(FakeOpenAi.lastUserMessage(request))).chunkDelay(Duration.ofMillis(2)));
-        nagatha = NagathaProcesses.onNewRedis();
-        ServiceProcess session = nagatha.replica("session-service", Map.of());
-        gatewayUrl = nagatha.replica("gateway", Map.of("nagatha.session-service.url", session.url())).url();
+        cluster = new ModelCluster();
+        cluster.llm.script(request -> Reply.chunks(tokens(FakeOpenAi.lastUserMessage(request))).chunkDelay(Duration.ofMillis(2)));
         for (String id : List.of("agent-a", "agent-b")) {
-            nagatha.replica("agent-service", Map.of("nagatha.service.replica-id", id, "nagatha.agent.concurrency", "16",
-                    "nagatha.llm.base-url", llm.baseUrl(), "nagatha.llm.api-key", "sk-test"));
+            cluster.agent(Map.of("nagatha.service.replica-id", id, "nagatha.agent.concurrency", "16"));
         }
-        admin = Http.gateway(gatewayUrl, nagatha.adminKey());
+        admin = cluster.gateway().admin();
     }
 
     @AfterAll
     static void stop() {
-        if (nagatha != null) {
-            nagatha.close();
-        }
-        if (llm != null) {
-            llm.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -75,9 +65,9 @@ class TokenDeliveryIT {
         ExecutorService posters = Executors.newFixedThreadPool(16);
         try {
             for (int i = 0; i < TURNS; i++) {
-                String session = admin.post("/api/v1/sessions", Map.of("interface", "cli", "mode", "new")).body().get("id").asText();
+                String session = cluster.newSession();
                 sessions.add(session);
-                clients.add(SseClient.connect(TurnEvents.sseUrl(gatewayUrl, session, nagatha.adminKey()), null));
+                clients.add(SseClient.connect(cluster.sseUrl(session), null));
             }
             List<Future<String>> posted = new ArrayList<>();
             for (int i = 0; i < TURNS; i++) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nagatha.testing.FakeOpenAi;
 import io.nagatha.testing.FakeOpenAi.Reply;
-import io.nagatha.testing.ServiceProcess;
 import io.nagatha.testing.SseClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,23 +28,19 @@ import org.junit.jupiter.api.Test;
  */
 class TurnPolicyIT {
 
-    static NagathaProcesses nagatha;
+    static ModelCluster cluster;
     static FakeOpenAi llm;
     static Http admin;
-    static String gatewayUrl;
     static final ExecutorService CLIENTS = Executors.newFixedThreadPool(8);
 
     @BeforeAll
     static void start() {
-        llm = FakeOpenAi.start();
-        nagatha = NagathaProcesses.onNewRedis();
-        ServiceProcess session = nagatha.replica("session-service", Map.of());
-        gatewayUrl = nagatha.replica("gateway", Map.of("nagatha.session-service.url", session.url())).url();
-        for (String id : List.of("agent-a", "agent-b")) {
-            nagatha.replica("agent-service", Map.of("nagatha.service.replica-id", id, "nagatha.llm.base-url", llm.baseUrl(),
-                    "nagatha.llm.api-key", "sk-test"));
-        }
-        admin = Http.gateway(gatewayUrl, nagatha.adminKey());
+        cluster = new ModelCluster();
+        cluster.agent(Map.of("nagatha.service.replica-id", "agent-a"));
+        cluster.agent(Map.of("nagatha.service.replica-id", "agent-b"));
+        cluster.gateway();
+        llm = cluster.llm;
+        admin = cluster.admin();
     }
 
     @AfterEach
@@ -56,16 +51,13 @@ class TurnPolicyIT {
     @AfterAll
     static void stop() {
         CLIENTS.shutdownNow();
-        if (nagatha != null) {
-            nagatha.close();
-        }
-        if (llm != null) {
-            llm.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     static String session(String policy) {
-        String id = admin.post("/api/v1/sessions", Map.of("interface", "cli", "mode", "new")).body().get("id").asText();
+        String id = cluster.newSession();
         Http.Reply patched = admin.send("PATCH", "/api/v1/sessions/" + id, Map.of("turnPolicy", policy));
         assertThat(patched.body().get("turnPolicy").asText()).isEqualTo(policy);
         return id;
@@ -93,7 +85,7 @@ class TurnPolicyIT {
         llm.script(request -> Reply.text(FakeOpenAi.echoReply(request)).chunkDelay(Duration.ofMillis(20)));
         String session = session("queue");
         List<String> contents = List.of("one", "two", "three", "four", "five", "six");
-        try (SseClient sse = SseClient.connect(TurnEvents.sseUrl(gatewayUrl, session, nagatha.adminKey()), null)) {
+        try (SseClient sse = SseClient.connect(cluster.sseUrl(session), null)) {
             llm.resetInFlight();
             List<Http.Reply> posted = postAtOnce(session, contents);
 
@@ -162,7 +154,7 @@ class TurnPolicyIT {
                 ? Reply.text("and then ".repeat(400)).chunkDelay(Duration.ofMillis(20))
                 : Reply.text("Short and sweet."));
         String session = session("interrupt");
-        try (SseClient sse = SseClient.connect(TurnEvents.sseUrl(gatewayUrl, session, nagatha.adminKey()), null)) {
+        try (SseClient sse = SseClient.connect(cluster.sseUrl(session), null)) {
             int storyRequest = llm.requests().size();
             String story = admin.post("/api/v1/sessions/" + session + "/messages", Map.of("content", "a long story, please"))
                     .body().get("turnId").asText();
@@ -185,7 +177,7 @@ class TurnPolicyIT {
     void cancelEndsATurnWith202AndThenAnswers409And404() {
         llm.script(request -> Reply.text("slowly ".repeat(500)).chunkDelay(Duration.ofMillis(20)));
         String session = session("queue");
-        try (SseClient sse = SseClient.connect(TurnEvents.sseUrl(gatewayUrl, session, nagatha.adminKey()), null)) {
+        try (SseClient sse = SseClient.connect(cluster.sseUrl(session), null)) {
             int request = llm.requests().size();
             String turn = admin.post("/api/v1/sessions/" + session + "/messages", Map.of("content", "go on")).body()
                     .get("turnId").asText();
@@ -204,7 +196,7 @@ class TurnPolicyIT {
         }
         assertThat(admin.post("/api/v1/sessions/" + session + "/turns/t_nosuchturn/cancel", null).status()).isEqualTo(404);
         String otherKey = admin.post("/api/v1/keys", Map.of("userId", "u_other", "name", "other")).body().get("key").asText();
-        Http.Reply foreign = Http.gateway(gatewayUrl, otherKey).post("/api/v1/sessions/" + session + "/turns/t_x/cancel", null);
+        Http.Reply foreign = Http.gateway(cluster.gatewayUrl(), otherKey).post("/api/v1/sessions/" + session + "/turns/t_x/cancel", null);
         assertThat(foreign.status()).isEqualTo(404);
         assertThat(foreign.body().get("code").asText()).isEqualTo("session_not_found");
     }
