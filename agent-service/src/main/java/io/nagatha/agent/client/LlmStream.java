@@ -96,11 +96,16 @@ public final class LlmStream {
         chunkSeen = false;
         lastActivity = System.nanoTime();
         OpenAiStreamingResponseBuilder answer = new OpenAiStreamingResponseBuilder();
-        handle = client.chatCompletion(request)
-                .onPartialResponse(chunk -> onChunk(answer, chunk))
-                .onComplete(() -> onComplete(answer))
-                .onError(this::onError)
-                .execute();
+        try {
+            handle = client.chatCompletion(request)
+                    .onPartialResponse(chunk -> onChunk(answer, chunk))
+                    .onComplete(() -> onComplete(answer))
+                    .onError(this::onError)
+                    .execute();
+        } catch (RuntimeException e) {
+            onError(e); // refused before it was sent (say, a malformed base URL): classified like any failure
+            return;
+        }
         if (result.isDone()) {
             closeRequest(); // cancelled while the request was being sent
         }
@@ -198,6 +203,7 @@ public final class LlmStream {
         LOG.debugf("model call attempt %s failed (%s), retrying in %s ms", (Object) attempts, failure.getMessage(), pause.toMillis());
         metrics.counter("llm.retries", "code", failure.code()).increment();
         closeRequest();
+        lastActivity = System.nanoTime() + pause.toNanos(); // the silence clock starts with the next attempt
         timer.schedule(this::attempt, pause.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -211,7 +217,7 @@ public final class LlmStream {
             closeRequest();
             fail(new LlmFailure(ErrorCodes.UPSTREAM_TIMEOUT, "the language model did not finish within the turn's time"
                     + " (nagatha.agent.turn-timeout)"));
-        } else if (!chunkSeen && handle != null && silent.compareTo(config.timeout()) > 0) {
+        } else if (!chunkSeen && silent.compareTo(config.timeout()) > 0) {
             closeRequest();
             fail(new LlmFailure(ErrorCodes.UPSTREAM_TIMEOUT, "the language model did not start answering within "
                     + config.timeout().toSeconds() + " s (nagatha.llm.timeout)"));

@@ -2,7 +2,6 @@ package io.nagatha.gateway.service;
 
 import io.nagatha.contracts.Caller;
 import io.nagatha.contracts.ErrorCodes;
-import io.nagatha.contracts.Event;
 import io.nagatha.contracts.EventTypes;
 import io.nagatha.contracts.Ids;
 import io.nagatha.contracts.Json;
