@@ -22,6 +22,8 @@ public final class ErrorCodes {
     public static final String INTERNAL_ERROR = "internal_error";
     public static final String INTERRUPTED = "interrupted";
     public static final String CANCELLED = "cancelled";
+    /** Added to API.md's list: a cancel for a turn that has already completed or failed (409). */
+    public static final String TURN_FINISHED = "turn_finished";
 
     private ErrorCodes() {
     }

@@ -45,6 +45,30 @@ public record Event(String id, String type, String sessionId, String turnId, Ins
         return of(EventTypes.TURN_STARTED, sessionId, turnId, Json.object().put("attempt", attempt));
     }
 
+    /** The model asked for a tool (or a {@code /call} command ran one): shown before the call is made. */
+    public static Event toolCall(String sessionId, String turnId, MessageToolCall call) {
+        ObjectNode data = Json.object().put("callId", call.callId()).put("server", call.server()).put("tool", call.tool());
+        data.set("arguments", call.arguments());
+        return of(EventTypes.TOOL_CALL, sessionId, turnId, data);
+    }
+
+    /**
+     * What a tool call returned: {@code content} and {@code isError} as the server said, or, when
+     * there was no answer from the server, {@code error: {code, message}}.
+     */
+    public static Event toolResult(String sessionId, String turnId, MessageToolCall call, ToolCallResult result) {
+        ObjectNode data = Json.object().put("callId", call.callId()).put("server", call.server()).put("tool", call.tool())
+                .put("ok", result.ok());
+        if (result.ok()) {
+            data.set("content", result.content());
+            data.put("isError", Boolean.TRUE.equals(result.isError()));
+        } else {
+            data.putObject("error").put("code", result.code()).put("message", result.error());
+        }
+        data.put("ms", result.ms());
+        return of(EventTypes.TOOL_RESULT, sessionId, turnId, data);
+    }
+
     public static Event delta(String sessionId, String turnId, String text) {
         return of(EventTypes.MESSAGE_DELTA, sessionId, turnId, Json.object().put("text", text));
     }

@@ -78,6 +78,33 @@ public final class Keys {
         return session(sessionId) + ":turn:" + turnId;
     }
 
+    /**
+     * List: ids of the session's turns not yet finished, in the order they were accepted; the
+     * head is the one running (or next to run). Turns of one session run one at a time, in this order.
+     */
+    public static String sessionTurnQueue(String sessionId) {
+        return session(sessionId) + ":queue";
+    }
+
+    /**
+     * Hash with a TTL ({@code owner}, {@code token}): the lease of the agent worker that runs the
+     * session's turns. Every write of a running turn checks the token, so a worker that lost the
+     * lease (it stalled and another took over) can write nothing more.
+     */
+    public static String sessionLease(String sessionId) {
+        return session(sessionId) + ":lease";
+    }
+
+    /** Counter: the last fencing token handed out with the session's lease; only ever grows. */
+    public static String sessionFence(String sessionId) {
+        return session(sessionId) + ":fence";
+    }
+
+    /** Hash: turn id to the reason a waiting or running turn is to stop ({@code interrupted}, {@code cancelled}). */
+    public static String sessionTurnStops(String sessionId) {
+        return session(sessionId) + ":stops";
+    }
+
     /** String: the turn that a client's idempotency key started, kept for a bounded time. */
     public static String idempotency(String sessionId, String idempotencyKey) {
         return session(sessionId) + ":idem:" + idempotencyKey;
@@ -190,6 +217,14 @@ public final class Keys {
     /** Hash: tool usage of one session (same fields as {@link #TOOL_USAGE}). */
     public static String sessionToolUsage(String sessionId) {
         return session(sessionId) + ":tool-usage";
+    }
+
+    /**
+     * Hash: what the user's turns consumed, summed over all their sessions and kept when sessions
+     * expire ({@code turns promptTokens completionTokens toolCalls}).
+     */
+    public static String userUsage(String userId) {
+        return "nagatha:user:" + tag(userId) + ":usage";
     }
 
     /** Hash: tool usage of one user (same fields as {@link #TOOL_USAGE}). */

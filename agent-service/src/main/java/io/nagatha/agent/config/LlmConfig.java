@@ -25,11 +25,19 @@ public interface LlmConfig {
 
     Optional<Double> temperature();
 
+    /** Most tokens the model may write in one answer ({@code max_tokens}); unset leaves it to the server. */
     Optional<Integer> maxTokens();
 
-    /** Longest wait for the model to start answering (connect and response headers). */
+    /** Longest wait for the model to start answering: connecting, the response headers, the first chunk. */
     @WithDefault("60s")
     Duration timeout();
+
+    /** Longest silence between two chunks of a streaming answer before the answer is given up. */
+    @WithDefault("30s")
+    Duration idleTimeout();
+
+    /** Retries of a request the server refused with 429 or 5xx (or could not be reached), before any of the answer arrived. */
+    Retry retry();
 
     /** Logs requests and responses (the key is masked); for troubleshooting only. */
     @WithDefault("false")
@@ -37,5 +45,24 @@ public interface LlmConfig {
 
     default boolean configured() {
         return baseUrl().isPresent() || apiKey().isPresent();
+    }
+
+    /** Exponential backoff; a server's {@code Retry-After} replaces the computed pause. */
+    interface Retry {
+
+        /** Further attempts after the first. */
+        @WithDefault("3")
+        int maxRetries();
+
+        /** Pause before the first retry; doubled for each further one. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        /**
+         * Longest pause between two attempts. A {@code Retry-After} longer than this (or past the
+         * turn's deadline) fails the turn with rate_limited at once rather than retry too early.
+         */
+        @WithDefault("30s")
+        Duration maxBackoff();
     }
 }

@@ -1,18 +1,17 @@
 package io.nagatha.agent.service;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * Carries tokens from the model's I/O thread to the turn's own thread, which writes them as
  * {@code message.delta} events. Why: the I/O thread must not block on Redis, and one write per
  * token from there drops and reorders tokens under load. Here exactly one thread writes, in order,
- * and tokens that arrive while a write is in flight are joined into the next delta.
+ * and tokens that arrive while a write is in flight are joined into the next delta. While no token
+ * comes, the turn's thread looks every {@code checkEvery} whether the turn was asked to stop.
  */
 final class DeltaPump {
 
@@ -20,11 +19,6 @@ final class DeltaPump {
     private static final String END = "";
 
     private final LinkedBlockingQueue<String> tokens = new LinkedBlockingQueue<>();
-    private final Consumer<String> writeDelta;
-
-    DeltaPump(Consumer<String> writeDelta) {
-        this.writeDelta = writeDelta;
-    }
 
     /** Called on the model's I/O thread: never blocks. */
     void offer(String token) {
@@ -34,16 +28,18 @@ final class DeltaPump {
     }
 
     /**
-     * Writes deltas on the calling thread until {@code response} is done and every token before
-     * it is written. Throws when the deadline passes first.
+     * Writes deltas with {@code write} on the calling thread until {@code response} is done and
+     * every token before it is written; runs {@code idle} after each quiet {@code checkEvery}.
+     * Whatever {@code write} or {@code idle} throws ends the pumping.
      */
-    void pumpUntil(CompletableFuture<?> response, Instant deadline) throws TimeoutException, InterruptedException {
+    void pumpUntil(CompletableFuture<?> response, Consumer<String> write, Runnable idle, Duration checkEvery)
+            throws InterruptedException {
         response.whenComplete((result, error) -> tokens.add(END));
         while (true) {
-            long left = Duration.between(Instant.now(), deadline).toMillis();
-            String first = left > 0 ? tokens.poll(left, TimeUnit.MILLISECONDS) : tokens.poll();
+            String first = tokens.poll(checkEvery.toMillis(), TimeUnit.MILLISECONDS);
             if (first == null) {
-                throw new TimeoutException("the model did not finish before the turn's deadline");
+                idle.run();
+                continue;
             }
             StringBuilder delta = new StringBuilder();
             boolean ended = false;
@@ -55,7 +51,7 @@ final class DeltaPump {
                 delta.append(token);
             }
             if (!delta.isEmpty()) {
-                writeDelta.accept(delta.toString());
+                write.accept(delta.toString());
             }
             if (ended) {
                 return;

@@ -1,7 +1,7 @@
 package io.nagatha.agent.service;
 
 /** A turn that cannot produce a reply; it ends with {@code turn.failed} carrying this code. */
-class TurnFailure extends Exception {
+class TurnFailure extends RuntimeException {
 
     private final String code;
 

@@ -1,7 +1,11 @@
 package io.nagatha.agent.stream;
 
 import io.nagatha.agent.config.AgentConfig;
-import io.nagatha.agent.service.TurnProcessor;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nagatha.agent.repository.Lease;
+import io.nagatha.agent.service.LeaseLost;
+import io.nagatha.agent.service.SessionRunner;
 import io.nagatha.contracts.Ids;
 import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Keys;
@@ -27,9 +31,10 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Takes turns from the turns stream through the {@code agents} consumer group and runs them on a
- * bounded pool of workers. An entry is acknowledged only after its outcome is written; one whose
- * replica died stays pending and is claimed by a live replica once it has been idle long enough.
+ * Takes turns from the turns stream through the {@code agents} consumer group and hands them to
+ * {@link SessionRunner} on a bounded pool of workers. An entry is acknowledged only after its
+ * session's turns are written; one whose replica died stays pending and is claimed by a live
+ * replica once it has been idle long enough.
  */
 @ApplicationScoped
 public class TurnConsumer {
@@ -38,7 +43,8 @@ public class TurnConsumer {
 
     private final RedisDataSource redis;
     private final RedisDataSource streams;
-    private final TurnProcessor processor;
+    private final SessionRunner sessions;
+    private final Counter deadLettered;
     private final AgentConfig config;
     private final String consumer;
     private final Scheduler scheduler;
@@ -47,11 +53,13 @@ public class TurnConsumer {
     private WorkerSlots workers;
     private StreamLoop reader;
 
-    TurnConsumer(RedisDataSource redis, @RedisClientName("streams") RedisDataSource streams, TurnProcessor processor,
-            AgentConfig config, ReplicaIdentity replica, Scheduler scheduler) {
+    TurnConsumer(RedisDataSource redis, @RedisClientName("streams") RedisDataSource streams, SessionRunner sessions,
+            AgentConfig config, ReplicaIdentity replica, Scheduler scheduler, MeterRegistry metrics) {
         this.redis = redis;
         this.streams = streams;
-        this.processor = processor;
+        this.sessions = sessions;
+        this.deadLettered = Counter.builder("turns.dead.lettered")
+                .description("Turn entries that could not be read, moved to " + Keys.TURNS_DEAD_LETTER).register(metrics);
         this.config = config;
         this.consumer = replica.id();
         this.scheduler = scheduler;
@@ -71,8 +79,18 @@ public class TurnConsumer {
 
     void onStop(@Observes ShutdownEvent event) {
         reader.stop(config.readBlock().plusSeconds(1));
-        // What is still running after the grace stays pending on the stream and another replica finishes it.
+        List<String> running = workers.inFlight();
+        List<Lease> leases = sessions.leases();
+        // What is still running after the grace stays pending on the stream and another replica finishes it:
+        // handed over at once rather than after reclaim-idle, with this replica's leases given up.
         workers.shutdown(Duration.ofSeconds(10));
+        try {
+            sessions.giveUp(leases);
+            pending.handOver(redis, running, config.reclaimIdle());
+        } catch (RuntimeException e) {
+            LOG.warnf("could not hand over unfinished turns (%s); other replicas take them after %s", e.getMessage(),
+                    config.reclaimIdle());
+        }
     }
 
     public boolean isReading() {
@@ -127,11 +145,15 @@ public class TurnConsumer {
         } catch (IllegalArgumentException poison) {
             LOG.errorf("turn entry %s is unreadable (%s): moved to %s", entry.id(), poison.getMessage(), Keys.TURNS_DEAD_LETTER);
             pending.deadLetter(redis, Keys.TURNS_DEAD_LETTER, entry, poison.getMessage());
+            deadLettered.increment();
             return;
         }
         try {
-            processor.run(turn);
+            sessions.handle(turn, consumer + "/" + entry.id());
             pending.acknowledge(redis, entry.id());
+        } catch (LeaseLost e) {
+            LOG.warnf("lost the lease of session %s (%s); its turns continue on the replica that took it",
+                    turn.sessionId(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "turn %s of session %s could not be finished; it stays pending and will be retried",
                     turn.turnId(), turn.sessionId());
@@ -156,6 +178,8 @@ public class TurnConsumer {
      */
     void maintain() {
         try {
+            // Leases first: a lease is always renewed before its entry, so it expires first too.
+            sessions.renewLeases();
             pending.refresh(redis, workers.inFlight());
             takeOverSilentTurns();
         } catch (RuntimeException e) {

@@ -52,7 +52,8 @@ class ModelTurnTest {
         List<Event> events = fixtures.awaitFinished(second);
 
         String expected = "Hello from the fake model. You said: what is my name?";
-        assertThat(TurnFixtures.types(events)).startsWith(EventTypes.TURN_STARTED).endsWith(EventTypes.MESSAGE, EventTypes.TURN_COMPLETED);
+        assertThat(TurnFixtures.types(events)).startsWith(EventTypes.TURN_ACCEPTED, EventTypes.TURN_STARTED)
+                .endsWith(EventTypes.MESSAGE, EventTypes.TURN_COMPLETED);
         String streamed = events.stream().filter(e -> e.type().equals(EventTypes.MESSAGE_DELTA))
                 .map(e -> e.data().get("text").asText()).collect(Collectors.joining());
         assertThat(streamed).isEqualTo(expected);
@@ -81,6 +82,7 @@ class ModelTurnTest {
 
     @Test
     void aRateLimitedModelFailsTheTurnWithAStableCode() {
+        int before = FakeOpenAiTestResource.fake().requests().size();
         FakeOpenAiTestResource.fake().replies(request -> {
             throw new FakeOpenAi.Refusal(429, "rate_limit_error", "Rate limit reached for requests");
         });
@@ -89,8 +91,11 @@ class ModelTurnTest {
 
         List<Event> events = fixtures.awaitFinished(turn);
 
-        assertThat(TurnFixtures.types(events)).containsExactly(EventTypes.TURN_STARTED, EventTypes.TURN_FAILED);
-        assertThat(events.get(1).data().get("code").asText()).isEqualTo("rate_limited");
+        assertThat(TurnFixtures.types(events)).containsExactly(EventTypes.TURN_ACCEPTED, EventTypes.TURN_STARTED,
+                EventTypes.TURN_FAILED);
+        assertThat(events.get(2).data().get("code").asText()).isEqualTo("rate_limited");
+        // Retried with backoff (nagatha.llm.retry.max-retries=3) before giving up: 4 attempts in all.
+        assertThat(FakeOpenAiTestResource.fake().requests().size() - before).isEqualTo(4);
         // The user's message is kept; no assistant reply is invented.
         assertThat(fixtures.history(session)).extracting(m -> m.role()).containsExactly("user");
     }
@@ -102,7 +107,7 @@ class ModelTurnTest {
         });
         TurnRequest turn = fixtures.post(fixtures.session(), "hello");
 
-        Event failed = fixtures.awaitFinished(turn).get(1);
+        Event failed = fixtures.awaitFinished(turn).get(2);
 
         assertThat(failed.data().get("code").asText()).isEqualTo("upstream_error");
         assertThat(failed.data().get("message").asText()).contains("nagatha.llm.api-key");

@@ -41,20 +41,23 @@ class NoModelTurnTest {
 
         List<Event> events = fixtures.awaitFinished(turn);
 
-        assertThat(TurnFixtures.types(events)).containsExactly(
+        // The gateway's accept step never ran: the agent accepted the turn itself, so it is shown all the same.
+        assertThat(TurnFixtures.types(events)).containsExactly(EventTypes.TURN_ACCEPTED,
                 EventTypes.TURN_STARTED, EventTypes.MESSAGE_DELTA, EventTypes.MESSAGE, EventTypes.TURN_COMPLETED);
-        assertThat(events.get(0).data().get("attempt").asInt()).isEqualTo(1);
-        assertThat(events.get(1).data().get("text").asText()).isEqualTo(TurnProcessor.NO_MODEL_REPLY);
-        assertThat(events.get(2).data().at("/message/content").asText())
+        assertThat(events.get(0).data().get("content").asText()).isEqualTo("hello?");
+        assertThat(events.get(1).data().get("attempt").asInt()).isEqualTo(1);
+        assertThat(events.get(1).data().has("rerun")).isFalse();
+        assertThat(events.get(2).data().get("text").asText()).isEqualTo(TurnRunner.NO_MODEL_REPLY);
+        assertThat(events.get(3).data().at("/message/content").asText())
                 .startsWith("I can't answer yet: no language model is configured")
-                .contains("NAGATHA_LLM_BASE_URL", "NAGATHA_LLM_MODEL", "NAGATHA_LLM_API_KEY", "Ollama");
-        assertThat(events.get(2).data().at("/message/role").asText()).isEqualTo("assistant");
-        assertThat(events.get(3).data().at("/usage/promptTokens").asInt()).isZero();
+                .contains("NAGATHA_LLM_BASE_URL", "NAGATHA_LLM_MODEL", "NAGATHA_LLM_API_KEY", "Ollama", "/help");
+        assertThat(events.get(3).data().at("/message/role").asText()).isEqualTo("assistant");
+        assertThat(events.get(4).data().at("/usage/promptTokens").asInt()).isZero();
 
         assertThat(fixtures.history(session)).extracting(Message::role, Message::content)
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("user", "hello?"),
-                        org.assertj.core.groups.Tuple.tuple("assistant", TurnProcessor.NO_MODEL_REPLY));
+                        org.assertj.core.groups.Tuple.tuple("assistant", TurnRunner.NO_MODEL_REPLY));
         assertThat(redis.hash(String.class).hget(Keys.session(session), "messageCount")).isEqualTo("2");
         await().atMost(Duration.ofSeconds(10)).until(() -> fixtures.pendingTurns() == 0);
         // Finished turns are deleted from the stream, which then holds only waiting and running ones.
@@ -71,8 +74,8 @@ class NoModelTurnTest {
         TurnRequest marker = fixtures.post(session, "and this one after it");
         fixtures.awaitFinished(marker);
 
-        assertThat(TurnFixtures.types(fixtures.eventsOf(turn)))
-                .containsExactly(EventTypes.TURN_STARTED, EventTypes.MESSAGE_DELTA, EventTypes.MESSAGE, EventTypes.TURN_COMPLETED);
+        assertThat(TurnFixtures.types(fixtures.eventsOf(turn))).containsExactly(EventTypes.TURN_ACCEPTED,
+                EventTypes.TURN_STARTED, EventTypes.MESSAGE_DELTA, EventTypes.MESSAGE, EventTypes.TURN_COMPLETED);
         assertThat(fixtures.history(session)).hasSize(4);
     }
 

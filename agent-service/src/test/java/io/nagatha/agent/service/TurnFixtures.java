@@ -28,16 +28,27 @@ public final class TurnFixtures {
 
     /** A session hash as session-service writes it, so the agent has counters to update. */
     public String session() {
+        return session("queue");
+    }
+
+    public String session(String policy) {
         String id = Ids.session();
         String now = Instant.now().toString();
         redis.hash(String.class).hset(Keys.session(id), Map.of("id", id, "userId", "u_test", "active", "true",
-                "turnPolicy", "queue", "createdAt", now, "lastActivity", now, "messageCount", "0"));
+                "turnPolicy", policy, "createdAt", now, "lastActivity", now, "messageCount", "0"));
         return id;
     }
 
+    /**
+     * Queues a turn as the gateway does first; the agent that reads it accepts it (as it does when
+     * the gateway died before it could), so the turn's events start with {@code turn.accepted}.
+     */
     public TurnRequest post(String sessionId, String content) {
-        TurnRequest turn = new TurnRequest(Ids.turn(), sessionId, "u_test", Ids.message(), content, "cli", Instant.now());
-        redis.hash(String.class).hset(Keys.turn(sessionId, turn.turnId()), Map.of("status", "accepted"));
+        return post(sessionId, "u_test", content);
+    }
+
+    public TurnRequest post(String sessionId, String userId, String content) {
+        TurnRequest turn = new TurnRequest(Ids.turn(), sessionId, userId, Ids.message(), content, "cli", Instant.now());
         redeliver(turn);
         return turn;
     }
@@ -76,5 +87,12 @@ public final class TurnFixtures {
 
     public static List<String> types(List<Event> events) {
         return events.stream().map(Event::type).toList();
+    }
+
+    /** The concatenated text of the turn's deltas. */
+    public static String deltas(List<Event> events) {
+        StringBuilder text = new StringBuilder();
+        events.stream().filter(e -> e.type().equals(EventTypes.MESSAGE_DELTA)).forEach(e -> text.append(e.data().get("text").asText()));
+        return text.toString();
     }
 }

@@ -16,17 +16,9 @@ public interface GatewayConfig {
     @WithDefault("120s")
     Duration maxWait();
 
-    /** How long an idempotency key maps to the turn it started. */
-    @WithDefault("24h")
-    Duration idempotencyTtl();
-
     /** Turns the turns stream keeps at most (approximately); a backlog that long means no agent is running. */
     @WithDefault("100000")
     long turnsMaxLen();
-
-    /** How long a turn record lives if no agent ever picks the turn up. */
-    @WithDefault("7d")
-    Duration turnRecordTtl();
 
     /** Longest idempotency key, in characters. */
     @WithDefault("128")

@@ -2,7 +2,6 @@ package io.nagatha.gateway.service;
 
 import io.nagatha.contracts.Caller;
 import io.nagatha.contracts.ErrorCodes;
-import io.nagatha.contracts.Event;
 import io.nagatha.contracts.EventTypes;
 import io.nagatha.contracts.Ids;
 import io.nagatha.contracts.Json;
@@ -14,23 +13,25 @@ import io.nagatha.contracts.TurnRequest;
 import io.nagatha.gateway.client.SessionClient;
 import io.nagatha.gateway.config.GatewayConfig;
 import io.nagatha.gateway.stream.SessionEventFanout;
-import io.nagatha.support.redis.SessionEventWriter;
+import io.nagatha.support.config.TurnsConfig;
 import io.nagatha.support.rest.ApiException;
+import io.nagatha.support.turn.TurnLedger;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.redis.datasource.stream.XAddArgs;
-import io.quarkus.redis.datasource.value.SetArgs;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Accepts user messages: checks them, records the turn, tells every attached client
- * ({@code turn.accepted}) and puts the turn on the turns stream for any agent replica.
+ * Accepts user messages: checks them, puts the turn on the turns stream for any agent replica, then
+ * accepts it in its session ({@link TurnLedger}: the session's turn policy, the idempotency key,
+ * {@code turn.accepted} to every attached client, the session's queue). Also cancels turns.
  */
 @ApplicationScoped
 public class TurnService {
@@ -40,17 +41,19 @@ public class TurnService {
 
     private final RedisDataSource redis;
     private final SessionClient sessions;
-    private final SessionEventWriter events;
     private final SessionEventFanout fanout;
     private final GatewayConfig config;
+    private final TurnsConfig turnsConfig;
+    private final TurnLedger ledger;
 
-    TurnService(RedisDataSource redis, SessionClient sessions, SessionEventWriter events, SessionEventFanout fanout,
-            GatewayConfig config) {
+    TurnService(RedisDataSource redis, SessionClient sessions, SessionEventFanout fanout, GatewayConfig config,
+            TurnsConfig turnsConfig, TurnLedger ledger) {
         this.redis = redis;
         this.sessions = sessions;
-        this.events = events;
         this.fanout = fanout;
         this.config = config;
+        this.turnsConfig = turnsConfig;
+        this.ledger = ledger;
     }
 
     /** A turn the gateway took; {@code acceptedEventId} is where its events start. */
@@ -66,24 +69,55 @@ public class TurnService {
         String via = interfaceType == null || interfaceType.isBlank() ? DEFAULT_INTERFACE : interfaceType;
         // Checks ownership, refuses an ended session, and keeps the session (and this interface) alive.
         Session session = sessions.touch(caller, sessionId, via);
-        String turnId = Ids.turn();
-        String messageId = Ids.message();
         if (idempotencyKey != null) {
-            Optional<Accepted> earlier = claimIdempotencyKey(sessionId, idempotencyKey, turnId, messageId);
-            if (earlier.isPresent()) {
-                return earlier.get();
+            String earlier = redis.value(String.class).get(Keys.idempotency(sessionId, idempotencyKey));
+            if (earlier != null) {
+                return earlier(sessionId, earlier);
             }
         }
-        Instant now = Instant.now();
-        String acceptedEventId = events.append(Event.turnAccepted(sessionId, turnId, messageId, via, content));
-        String turnKey = Keys.turn(sessionId, turnId);
-        redis.hash(String.class).hset(turnKey, Map.of("status", "accepted", "messageId", messageId,
-                "acceptedEventId", acceptedEventId, "acceptedAt", now.toString()));
-        redis.key().expire(turnKey, config.turnRecordTtl());
-        TurnRequest turn = new TurnRequest(turnId, session.id(), session.userId(), messageId, content, via, now);
+        String policy = session.turnPolicy() == null ? turnsConfig.defaultPolicy() : session.turnPolicy();
+        if (Session.POLICY_REJECT.equals(policy)) {
+            String running = redis.list(String.class).lindex(Keys.sessionTurnQueue(sessionId), 0);
+            if (running != null) {
+                throw turnInProgress(running);
+            }
+        }
+        TurnRequest turn = new TurnRequest(Ids.turn(), session.id(), session.userId(), Ids.message(), content, via,
+                Instant.now(), idempotencyKey);
+        // Queued first, shown second: if this gateway dies in between, the agent that reads the turn
+        // accepts it (shows turn.accepted) itself, so an accepted message is never left unanswered.
         redis.stream(String.class).xadd(Keys.TURNS, new XAddArgs().maxlen(config.turnsMaxLen()).nearlyExactTrimming(),
                 Map.of(StreamFields.TURN, Json.encode(turn)));
-        return new Accepted(turnId, messageId, acceptedEventId);
+        TurnLedger.Decision decision = ledger.accept(turn);
+        return switch (decision.outcome()) {
+            case ACCEPTED -> new Accepted(turn.turnId(), turn.messageId(), decision.detail());
+            case DUPLICATE -> earlier(sessionId, decision.detail());
+            case REJECTED -> throw turnInProgress(decision.detail());
+            case GONE -> throw ApiException.sessionNotFound(sessionId);
+        };
+    }
+
+    /**
+     * Asks a turn to stop: one still waiting ends at once, a running one at its next step; either
+     * way with {@code turn.failed} code {@code cancelled}.
+     */
+    public TurnLedger.Stop cancel(Caller caller, String sessionId, String turnId) {
+        sessions.get(caller, sessionId); // another user's session is 404, as if it did not exist
+        if (!Ids.isValid(turnId)) {
+            throw ApiException.notFound("no turn " + turnId + " in session " + sessionId);
+        }
+        TurnLedger.Stop stop = ledger.cancel(sessionId, turnId);
+        return switch (stop) {
+            case UNKNOWN -> throw ApiException.notFound("no turn " + turnId + " in session " + sessionId);
+            case FINISHED -> throw ApiException.of(409, ErrorCodes.TURN_FINISHED, "Turn finished",
+                    "turn " + turnId + " has already completed or failed");
+            default -> stop;
+        };
+    }
+
+    private static ApiException turnInProgress(String running) {
+        return ApiException.of(409, ErrorCodes.TURN_IN_PROGRESS, "Turn in progress", "turn " + running
+                + " of this session is still running and the session's turn policy is reject; send again when it has finished");
     }
 
     /**
@@ -129,15 +163,11 @@ public class TurnService {
         throw ApiException.invalid("'wait' must be a whole number of seconds from 0 to " + max);
     }
 
-    private Optional<Accepted> claimIdempotencyKey(String sessionId, String key, String turnId, String messageId) {
-        String earlier = redis.value(String.class).setGet(Keys.idempotency(sessionId, key), turnId + " " + messageId,
-                new SetArgs().nx().ex(config.idempotencyTtl()));
-        if (earlier == null) {
-            return Optional.empty();
-        }
-        String[] ids = earlier.split(" ", 2);
-        String acceptedEventId = redis.hash(String.class).hget(Keys.turn(sessionId, ids[0]), "acceptedEventId");
-        return Optional.of(new Accepted(ids[0], ids[1], acceptedEventId));
+    /** The turn an idempotency key started earlier. */
+    private Accepted earlier(String sessionId, String turnId) {
+        List<String> fields = List.of("messageId", "acceptedEventId");
+        Map<String, String> record = redis.hash(String.class).hmget(Keys.turn(sessionId, turnId), fields.toArray(String[]::new));
+        return new Accepted(turnId, record.get("messageId"), record.get("acceptedEventId"));
     }
 
     private void validate(String content, String idempotencyKey) {

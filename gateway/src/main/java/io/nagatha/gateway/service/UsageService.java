@@ -11,13 +11,14 @@ import java.util.TreeMap;
 import java.util.Optional;
 
 /**
- * Usage from what the services write: turns and tokens from the session hashes (written by the
- * agent), tools from the pool's usage hashes. A user's figures sum over all their sessions.
+ * Usage from what the services write: turns and tokens from the session hashes and the user's
+ * totals (both written by the agent as turns finish; the user's outlive expired sessions), tools
+ * from the pool's usage hashes.
  */
 @ApplicationScoped
 public class UsageService {
 
-    /** Session hash fields; {@code turns} is counted by the agent as turns finish. */
+    /** Fields of the session hash and of the user's totals, counted by the agent as turns finish. */
     private static final List<String> FIELDS = List.of("turns", "promptTokens", "completionTokens");
 
     private final RedisDataSource redis;
@@ -32,23 +33,16 @@ public class UsageService {
     }
 
     public UsageReport ofSession(String sessionId) {
-        long[] sums = counters(sessionId);
-        return report(sums, redis.hash(String.class).hgetall(Keys.sessionToolUsage(sessionId)));
+        return report(counters(Keys.session(sessionId)), redis.hash(String.class).hgetall(Keys.sessionToolUsage(sessionId)));
     }
 
     public UsageReport ofUser(String userId) {
-        long[] sums = new long[FIELDS.size()];
-        for (String sessionId : redis.sortedSet(String.class).zrange(Keys.userSessions(userId), 0, -1)) {
-            long[] one = counters(sessionId);
-            for (int i = 0; i < sums.length; i++) {
-                sums[i] += one[i];
-            }
-        }
-        return report(sums, redis.hash(String.class).hgetall(Keys.userToolUsage(userId)));
+        return report(counters(Keys.userUsage(userId)), redis.hash(String.class).hgetall(Keys.userToolUsage(userId)));
     }
 
-    private long[] counters(String sessionId) {
-        Map<String, String> values = redis.hash(String.class).hmget(Keys.session(sessionId), FIELDS.toArray(String[]::new));
+    /** The counters of a session's hash or a user's totals (same field names). */
+    private long[] counters(String key) {
+        Map<String, String> values = redis.hash(String.class).hmget(key, FIELDS.toArray(String[]::new));
         long[] out = new long[FIELDS.size()];
         for (int i = 0; i < out.length; i++) {
             String v = values.get(FIELDS.get(i));

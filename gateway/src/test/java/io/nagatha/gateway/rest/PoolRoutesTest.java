@@ -164,6 +164,8 @@ class PoolRoutesTest {
                 "completionTokens", "5"));
         redis.hash(String.class).hset(Keys.session("s_u2"), Map.of("userId", "u2"));
         redis.sortedSet(String.class).zadd(Keys.userSessions("u1"), Map.of("s_u1a", 1.0, "s_u1b", 2.0));
+        // The agent adds every finished turn to its user's totals too, which outlive expired sessions.
+        redis.hash(String.class).hset(Keys.userUsage("u1"), Map.of("turns", "3", "promptTokens", "110", "completionTokens", "45"));
         redis.hash(String.class).hset(Keys.sessionToolUsage("s_u1a"), Map.of("everything/echo|calls", "3",
                 "everything/echo|errors", "1", "everything/echo|ms", "12"));
         redis.hash(String.class).hset(Keys.userToolUsage("u1"), Map.of("everything/echo|calls", "4", "everything/echo|ms", "15"));
@@ -173,7 +175,7 @@ class PoolRoutesTest {
                 .body("tools.'everything/echo'.calls", equalTo(3)).body("tools.'everything/echo'.errors", equalTo(1))
                 .body("tools.'everything/echo'.totalMs", equalTo(12));
         given().get("/api/v1/usage").then().statusCode(200)
-                .body("turns", equalTo(3)).body("tokens.prompt", equalTo(110))
+                .body("turns", equalTo(3)).body("tokens.prompt", equalTo(110)).body("tokens.completion", equalTo(45))
                 .body("tools.'everything/echo'.calls", equalTo(4)).body("tools", org.hamcrest.Matchers.aMapWithSize(1));
         given().queryParam("sessionId", "s_u2").get("/api/v1/usage").then().statusCode(404).body("code", equalTo("session_not_found"));
         given().queryParam("user", "u2").get("/api/v1/usage").then().statusCode(403).body("code", equalTo("forbidden"));

@@ -44,6 +44,21 @@ public final class PendingEntries {
         redis.execute("XCLAIM", args.toArray(String[]::new));
     }
 
+    /**
+     * Hands entries this consumer will not finish (it is stopping) to the others: marks them idle
+     * for {@code idle} already (XCLAIM … IDLE), so the next take-over of a live consumer gets them
+     * at once instead of after the whole idle time. Ids no longer pending are ignored by Redis.
+     */
+    public void handOver(RedisDataSource redis, Collection<String> entries, Duration idle) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(List.of(stream, group, consumer, "0"));
+        args.addAll(entries);
+        args.addAll(List.of("IDLE", String.valueOf(idle.toMillis()), "JUSTID"));
+        redis.execute("XCLAIM", args.toArray(String[]::new));
+    }
+
     /** Claims up to {@code count} entries idle for at least {@code minIdle} (XAUTOCLAIM, resuming its cursor). */
     public List<StreamMessage<String, String, String>> takeOver(RedisDataSource redis, Duration minIdle, int count) {
         ClaimedMessages<String, String, String> claimed = redis.stream(String.class).xautoclaim(stream, group, consumer, minIdle,

@@ -72,11 +72,20 @@ public class ToolCallClient implements AutoCloseable {
     /** Queues the call; the future completes exactly once, never exceptionally. */
     public CompletableFuture<ToolCallResult> submit(String server, String tool, JsonNode arguments, String sessionId,
             String userId, Duration timeout) {
+        return submit(Ids.toolCall(), server, tool, arguments, sessionId, userId, timeout);
+    }
+
+    /**
+     * {@link #submit(String, String, JsonNode, String, String, Duration)} with the caller's own call
+     * id, for callers that show the call (a {@code tool.call} event) before they make it.
+     */
+    public CompletableFuture<ToolCallResult> submit(String callId, String server, String tool, JsonNode arguments,
+            String sessionId, String userId, Duration timeout) {
         if (reader == null) { // the lock only until the reader runs, not on every call
             startReader();
         }
         Duration budget = timeout == null ? config.defaultDeadline() : timeout;
-        ToolCallRequest request = new ToolCallRequest(Ids.toolCall(), server, tool, arguments, sessionId,
+        ToolCallRequest request = new ToolCallRequest(callId, server, tool, arguments, sessionId,
                 userId, Instant.now().plus(budget), replyStream);
         CompletableFuture<ToolCallResult> reply = new CompletableFuture<>();
         waiting.put(request.callId(), reply);

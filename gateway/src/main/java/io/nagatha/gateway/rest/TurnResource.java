@@ -1,0 +1,43 @@
+package io.nagatha.gateway.rest;
+
+import io.nagatha.gateway.auth.CurrentCaller;
+import io.nagatha.gateway.service.TurnService;
+import io.nagatha.support.turn.TurnLedger;
+import io.quarkus.security.Authenticated;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+
+/** A session's turns: cancelling one. */
+@Path("/api/v1/sessions/{id}/turns")
+@Authenticated
+@Produces(MediaType.APPLICATION_JSON)
+public class TurnResource {
+
+    private final TurnService turns;
+    private final CurrentCaller caller;
+
+    TurnResource(TurnService turns, CurrentCaller caller) {
+        this.turns = turns;
+        this.caller = caller;
+    }
+
+    /**
+     * 202: the turn ends with {@code turn.failed} code {@code cancelled} — at once when it was
+     * waiting ({@code status: cancelled}), at its next step when it runs ({@code status: cancelling}).
+     * 404 when the session has no such turn, 409 {@code turn_finished} when it already ended.
+     */
+    @POST
+    @Path("/{turnId}/cancel")
+    @Blocking
+    public Response cancel(@PathParam("id") String id, @PathParam("turnId") String turnId) {
+        TurnLedger.Stop stop = turns.cancel(caller.get(), id, turnId);
+        return Response.accepted(Map.of("turnId", turnId,
+                "status", stop == TurnLedger.Stop.STOPPED ? "cancelled" : "cancelling")).build();
+    }
+}
