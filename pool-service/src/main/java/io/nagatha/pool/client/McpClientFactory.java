@@ -5,8 +5,6 @@ import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientSseClientTransport;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
@@ -16,7 +14,6 @@ import io.nagatha.contracts.Json;
 import io.nagatha.pool.config.PoolConfig;
 import io.nagatha.pool.config.ServerSpec;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
@@ -28,24 +25,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.jboss.logging.Logger;
 import reactor.core.publisher.Mono;
 
 /**
- * Opens one MCP connection with the official Java SDK (mcp-core 2.1.0 on Jackson 2) and works
- * around what the SDK leaves to its user: a child gets only the environment its config names; a
- * server that dies during start-up fails at once instead of after the initialize timeout; sends on
- * stdio are serialised; the child's process is exposed so the pool can watch and kill it.
+ * Opens one MCP connection with the official Java SDK's client (mcp-core 2.1.0 on Jackson 2): over
+ * the pool's own {@link StdioTransport} for stdio (a child with only the environment its config
+ * names, in a session of its own, watched and killed by the pool, stderr kept for errors), over the
+ * SDK's transports for Streamable HTTP and SSE. A server that dies during start-up fails at once,
+ * with its last stderr lines, instead of after the initialize timeout.
  */
 @ApplicationScoped
 public class McpClientFactory {
 
-    private static final Logger LOG = Logger.getLogger(McpClientFactory.class);
     /** What a child inherits from the pool besides its own config: enough to find programs and a home. */
     private static final List<String> INHERITED = List.of("PATH", "HOME");
-    private static final Field PROCESS = processField();
 
     private final PoolConfig config;
     private final McpJsonMapper json;
@@ -66,8 +60,8 @@ public class McpClientFactory {
      */
     public McpLink open(ServerSpec spec, Consumer<List<McpSchema.Tool>> toolsChanged) {
         StderrTail stderr = new StderrTail();
-        StdioClientTransport stdio = spec.transport() == ServerSpec.Transport.STDIO ? stdio(spec, stderr) : null;
-        McpClientTransport transport = stdio != null ? new SerializedTransport(stdio) : remote(spec);
+        StdioTransport stdio = spec.transport() == ServerSpec.Transport.STDIO ? stdio(spec, stderr) : null;
+        McpClientTransport transport = stdio != null ? stdio : remote(spec);
         List<McpSchema.Root> roots = spec.roots().stream()
                 .map(dir -> new McpSchema.Root(Path.of(dir).toAbsolutePath().toUri().toString(), Path.of(dir).getFileName().toString()))
                 .toList();
@@ -82,7 +76,7 @@ public class McpClientFactory {
                 .jsonSchemaValidator(validator)
                 .build();
         CompletableFuture<McpSchema.InitializeResult> init = client.initialize().toFuture();
-        Optional<Process> process = stdio == null ? Optional.empty() : awaitProcess(stdio, init);
+        Optional<Process> process = stdio == null ? Optional.empty() : started(stdio, init);
         try {
             McpSchema.InitializeResult result = awaitInitialized(spec, init, process, stderr);
             List<ProcessHandle> tree = process.map(p -> p.descendants().toList()).orElse(List.of());
@@ -132,29 +126,28 @@ public class McpClientFactory {
         return t == e ? message : e.getMessage() + " <- " + message;
     }
 
-    private StdioClientTransport stdio(ServerSpec spec, StderrTail stderr) {
-        List<String> commandLine = ProcessKiller.inOwnGroup(spec.command(), spec.args());
-        ServerParameters params = ServerParameters.builder(commandLine.get(0)).args(commandLine.subList(1, commandLine.size())).build();
-        // ServerParameters starts from a few of the JVM's variables (SHELL, USER, TERM...); the child
-        // gets exactly PATH and HOME plus what its config names, so no secret of the pool leaks.
-        Map<String, String> env = params.getEnv();
+    private StdioTransport stdio(ServerSpec spec, StderrTail stderr) {
+        ProcessBuilder builder = new ProcessBuilder(ProcessKiller.inOwnGroup(spec.command(), spec.args()));
+        // The child gets exactly PATH and HOME plus what its config names, so no secret of the pool leaks.
+        Map<String, String> env = builder.environment();
         env.clear();
         INHERITED.forEach(name -> Optional.ofNullable(System.getenv(name)).ifPresent(value -> env.put(name, value)));
         env.putAll(spec.env());
-        StdioClientTransport transport = new StdioClientTransport(params, json) {
-            @Override
-            protected ProcessBuilder getProcessBuilder() {
-                ProcessBuilder builder = new ProcessBuilder();
-                builder.environment().clear();
-                spec.cwd().ifPresent(dir -> builder.directory(dir.toFile()));
-                return builder;
-            }
-        };
-        transport.setStdErrorHandler(line -> {
-            stderr.add(line);
-            LOG.debugf("[%s] %s", spec.name(), line);
-        });
-        return transport;
+        spec.cwd().ifPresent(dir -> builder.directory(dir.toFile()));
+        return new StdioTransport(spec.name(), builder, json, stderr, config.stdio().maxMessageSize().asLongValue());
+    }
+
+    /** The child, once the handshake has started it; empty when it could not be started (init then fails). */
+    private Optional<Process> started(StdioTransport stdio, CompletableFuture<?> init) {
+        try {
+            CompletableFuture.anyOf(stdio.started(), init).get(config.initTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // reported by the handshake's own outcome
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return stdio.started().isDone() && !stdio.started().isCompletedExceptionally()
+                ? Optional.of(stdio.started().join()) : Optional.empty();
     }
 
     private McpClientTransport remote(ServerSpec spec) {
@@ -173,39 +166,5 @@ public class McpClientFactory {
         HttpClientStreamableHttpTransport.Builder http = HttpClientStreamableHttpTransport.builder(base).jsonMapper(json)
                 .requestBuilder(request).connectTimeout(connect);
         return (path == null ? http : http.endpoint(path)).build();
-    }
-
-    /** The SDK keeps the child in a private field; the pool needs it to watch and kill the server. */
-    private Optional<Process> awaitProcess(StdioClientTransport transport, CompletableFuture<?> init) {
-        long until = System.nanoTime() + config.initTimeout().toNanos();
-        while (System.nanoTime() < until) {
-            Process process = readProcess(transport);
-            if (process != null) {
-                return Optional.of(process);
-            }
-            if (init.isDone()) {
-                return Optional.ofNullable(readProcess(transport));
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
-        return Optional.empty();
-    }
-
-    private static Process readProcess(StdioClientTransport transport) {
-        try {
-            return (Process) PROCESS.get(transport);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Field processField() {
-        try {
-            Field field = StdioClientTransport.class.getDeclaredField("process");
-            field.setAccessible(true);
-            return field;
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("this MCP SDK version keeps no 'process' field in StdioClientTransport", e);
-        }
     }
 }

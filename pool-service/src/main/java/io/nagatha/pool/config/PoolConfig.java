@@ -1,5 +1,6 @@
 package io.nagatha.pool.config;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -55,6 +56,10 @@ public interface PoolConfig {
         /** Time a closing server gets to exit before it and its descendants are killed. */
         @WithDefault("2s")
         Duration closeGrace();
+
+        /** The longest message a server may send (one line of stdout); a longer one is skipped. */
+        @WithDefault("16M")
+        MemorySize maxMessageSize();
     }
 
     interface Http {
