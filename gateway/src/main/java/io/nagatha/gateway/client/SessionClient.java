@@ -82,7 +82,13 @@ public class SessionClient {
 
     @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
     public Session detach(Caller caller, String sessionId, String interfaceType) {
-        return api.detach(CallerHeaders.of(caller), sessionId, interfaceType);
+        return api.detach(CallerHeaders.of(caller), sessionId, interfaceType, null);
+    }
+
+    /** Lets go of one WebSocket; its interface stays while another of its sockets is open (safe to repeat). */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    public Session detachSocket(Caller caller, String sessionId, String interfaceType, String connection) {
+        return api.detach(CallerHeaders.of(caller), sessionId, interfaceType, connection);
     }
 
     /** The user behind an interface identity (made on first sight); the caller must be an admin. */
