@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
+import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -73,10 +74,56 @@ public final class ClientOutbox<F> {
         drain();
     }
 
+    /**
+     * Waits, blocking the caller, until the queue has room for another frame; a replay calls this
+     * before each event so that it goes at the client's pace. A client that takes nothing for
+     * {@code patience} is cut off: false.
+     */
+    public boolean awaitRoom(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        synchronized (this) {
+            while (!closed && queue.size() >= capacity) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            if (closed) {
+                return false;
+            }
+            if (queue.size() < capacity) {
+                return true;
+            }
+        }
+        cutOff();
+        return false;
+    }
+
+    /** Cuts the client off: nothing more is sent, and the transport closes (it resumes from its last id). */
+    public void cutOff() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.clear();
+            notifyAll();
+        }
+        cutOffs.increment();
+        cutOff.run();
+    }
+
     /** Forgets the events waiting (a client that resumes gets them again from the stream). */
     public synchronized void discardEvents() {
         queue.removeIf(Item::event);
         droppingTurns.clear();
+        notifyAll();
     }
 
     /** Frames waiting to be sent. */
@@ -87,6 +134,7 @@ public final class ClientOutbox<F> {
     public synchronized void close() {
         closed = true;
         queue.clear();
+        notifyAll();
     }
 
     /** Adds the item under the policy; false when nothing needs sending (dropped, closed or cut off). */
@@ -109,10 +157,7 @@ public final class ClientOutbox<F> {
                 dropWaitingDeltas();
                 cut = queue.size() >= capacity;
             }
-            if (cut) {
-                closed = true;
-                queue.clear();
-            } else {
+            if (!cut) {
                 queue.add(item);
                 if (turnEnds != null) {
                     droppingTurns.remove(turnEnds);
@@ -120,8 +165,7 @@ public final class ClientOutbox<F> {
             }
         }
         if (cut) {
-            cutOffs.increment();
-            cutOff.run();
+            cutOff();
             return false;
         }
         return true;
@@ -146,6 +190,7 @@ public final class ClientOutbox<F> {
             }
             next = queue.poll();
             sending = true;
+            notifyAll(); // a replay waiting for room may go on
         }
         CompletionStage<?> sent;
         try {

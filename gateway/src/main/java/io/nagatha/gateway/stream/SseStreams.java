@@ -8,6 +8,7 @@ import io.nagatha.contracts.Json;
 import io.nagatha.gateway.config.GatewayConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.MediaType;
@@ -17,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The open Server-Sent Events streams of this replica: each gets a session's events through a
@@ -50,18 +53,45 @@ public class SseStreams {
     }
 
     /**
-     * Opens a stream of the session's events after {@code since} (or from now). Call it on a worker
-     * thread: the missed events are read from Redis here, before the stream is returned.
+     * Opens a stream of the session's events after {@code since} (or from now). The events are
+     * handed over once the client is connected, at its pace (a long replay waits for room in the
+     * outbox), on a worker thread; the position is taken here, so nothing written meanwhile is missed.
      */
     public Multi<OutboundSseEvent> open(String sessionId, String since, Sse sse) {
+        String from = since != null ? since : fanout.position(sessionId);
         DemandGate<OutboundSseEvent> gate = new DemandGate<>();
         ClientOutbox<OutboundSseEvent> outbox = new ClientOutbox<>(config.clients().outboundQueue(), gate::emit, gate::complete,
                 droppedDeltas, cutOffs);
-        SessionEventFanout.Subscription subscription = fanout.subscribe(sessionId, since, event -> outbox.offerEvent(event, toSse(sse, event)));
         OpenStream stream = new OpenStream(outbox, sse.newEventBuilder().comment("keep-alive").build());
+        AtomicReference<SessionEventFanout.Subscription> subscription = new AtomicReference<>();
+        AtomicBoolean ended = new AtomicBoolean();
+        SessionEventFanout.Sink sink = new SessionEventFanout.Sink() {
+            @Override
+            public void accept(Event event) {
+                outbox.offerEvent(event, toSse(sse, event));
+            }
+
+            @Override
+            public boolean awaitRoom() {
+                return outbox.awaitRoom(config.clients().idleTimeout());
+            }
+        };
         open.add(stream);
-        return Multi.createFrom().<OutboundSseEvent>emitter(gate::attach).onTermination().invoke(() -> {
-            subscription.close();
+        return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
+            gate.attach(emitter);
+            Infrastructure.getDefaultWorkerPool().execute(() -> {
+                SessionEventFanout.Subscription subscribed = fanout.subscribe(sessionId, from, sink);
+                subscription.set(subscribed);
+                if (ended.get()) {
+                    subscribed.close(); // the client left while its replay ran
+                }
+            });
+        }).onTermination().invoke(() -> {
+            ended.set(true);
+            SessionEventFanout.Subscription subscribed = subscription.get();
+            if (subscribed != null) {
+                subscribed.close();
+            }
             outbox.close();
             open.remove(stream);
         });

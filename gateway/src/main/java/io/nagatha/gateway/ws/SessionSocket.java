@@ -24,6 +24,7 @@ import io.nagatha.support.rest.ApiException;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
@@ -34,6 +35,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,6 +59,7 @@ public class SessionSocket {
     static final int CLOSE_IDLE = 4408;
     static final int CLOSE_RATE_LIMITED = 4429;
     static final int CLOSE_REFUSED = 1008;
+    static final int CLOSE_TOO_BIG = 1009;
     static final int CLOSE_UNAVAILABLE = 1011;
     static final int CLOSE_SLOW_CONSUMER = 1013;
     private static final String DEFAULT_INTERFACE = "websocket";
@@ -73,9 +76,12 @@ public class SessionSocket {
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Counter droppedDeltas;
     private final Counter cutOffs;
+    private final int maxMessageSize;
 
     SessionSocket(SessionClient sessions, TurnService turns, SessionEventFanout fanout, ApiKeyAuthenticator authenticator,
-            RateLimiter limiter, ReplicaIdentity replica, GatewayConfig config, MeterRegistry metrics) {
+            RateLimiter limiter, ReplicaIdentity replica, GatewayConfig config, MeterRegistry metrics,
+            @ConfigProperty(name = "quarkus.websockets-next.server.max-message-size", defaultValue = "65536") int maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
         this.sessions = sessions;
         this.turns = turns;
         this.fanout = fanout;
@@ -171,6 +177,12 @@ public class SessionSocket {
             return;
         }
         client.lastHeard = System.nanoTime();
+        if (frame.length() > maxMessageSize) {
+            // One frame between max-message-size and max-frame-size: too big all the same.
+            connection.close(new CloseReason(CLOSE_TOO_BIG, "message_too_big")).subscribe().with(closed -> { },
+                    failure -> LOG.debugf("closing socket %s failed: %s", connection.id(), failure.getMessage()));
+            return;
+        }
         JsonNode json;
         try {
             json = Json.MAPPER.readTree(frame);
@@ -225,6 +237,21 @@ public class SessionSocket {
         } catch (RuntimeException e) {
             LOG.debugf("could not detach %s from %s: %s", client.interfaceType, client.sessionId, e.toString());
         }
+    }
+
+    /**
+     * A message over {@code max-message-size}, sent in several frames, is refused by the frame
+     * aggregator with this exception: the client is told 1009 (too big), not 1011. (A single frame
+     * over {@code max-frame-size} is closed with 1009 by the protocol decoder itself.)
+     */
+    @OnError
+    public void onError(WebSocketConnection connection, IllegalStateException e) {
+        boolean tooBig = e.getMessage() != null && e.getMessage().contains("max message size");
+        if (!tooBig) {
+            LOG.warnf("socket %s failed: %s", connection.id(), e.toString());
+        }
+        connection.close(new CloseReason(tooBig ? CLOSE_TOO_BIG : CLOSE_UNAVAILABLE, tooBig ? "message_too_big" : ErrorCodes.UNAVAILABLE))
+                .subscribe().with(closed -> { }, failure -> LOG.debugf("closing socket %s failed: %s", connection.id(), failure.getMessage()));
     }
 
     /** Closes sockets the client has stopped answering: no frame and no pong for the idle timeout. */
@@ -292,7 +319,17 @@ public class SessionSocket {
         if (previous != null) {
             previous.close();
         }
-        client.subscription = fanout.subscribe(client.sessionId, since, event -> client.outbox.offerEvent(event, Json.encode(event)));
+        client.subscription = fanout.subscribe(client.sessionId, since, new SessionEventFanout.Sink() {
+            @Override
+            public void accept(Event event) {
+                client.outbox.offerEvent(event, Json.encode(event));
+            }
+
+            @Override
+            public boolean awaitRoom() {
+                return client.outbox.awaitRoom(config.clients().idleTimeout());
+            }
+        });
     }
 
     private static void sendError(Client client, String code, String message, Long retryAfter) {
