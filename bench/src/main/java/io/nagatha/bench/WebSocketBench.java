@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -50,7 +51,7 @@ import org.HdrHistogram.Histogram;
 public final class WebSocketBench {
 
     private static final Duration READY = Duration.ofSeconds(120);
-    private static final int OPEN_AT_ONCE = 200;
+    private static final int OPEN_AT_ONCE = 50;
 
     private WebSocketBench() {
     }
@@ -66,8 +67,8 @@ public final class WebSocketBench {
         Vertx vertx = Vertx.vertx();
         HttpClient ws = vertx.createHttpClient(new HttpClientOptions().setMaxWebSockets(idle + active + 100)
                 .setMaxPoolSize(idle + active + 100));
-        System.out.printf("gateway: 1 replica, -Xmx1g, default GC; session-service: 1 replica; Redis %s%n",
-                RedisServer.class.getSimpleName());
+        System.out.printf("gateway: 1 replica, -Xmx1g, default GC; session-service: 1 replica; a redis-server; all on loopback%n"
+                + "machine: %d cores, load average %s%n", Runtime.getRuntime().availableProcessors(), loadAverage());
         try (RedisServer redis = RedisServer.start();
                 ServiceProcess session = ServiceProcess.start("session-service", root.resolve("session-service/target/quarkus-app"),
                         FreePorts.next(), Map.of("nagatha.redis.url", redis.url(), "nagatha.identities.admin-key", adminKey,
@@ -92,10 +93,14 @@ public final class WebSocketBench {
             double openSeconds = (System.nanoTime() - started) / 1e9;
             Thread.sleep(5_000);
             int open = (int) idleSockets.stream().filter(s -> !s.isClosed()).count();
+            Map<Short, Long> closeCodes = idleSockets.stream().filter(WebSocket::isClosed)
+                    .collect(java.util.stream.Collectors.groupingBy(s -> s.closeStatusCode() == null ? (short) 0 : s.closeStatusCode(),
+                            java.util.TreeMap::new, java.util.stream.Collectors.counting()));
             Memory after = Memory.of(gateway);
             String gauge = metric(base, "nagatha_websocket_clients");
-            System.out.printf("%n%,d idle WebSockets opened in %.1f s (%,.0f/s); %,d still open after 5 s; gateway's gauge: %s%n",
-                    idle, openSeconds, idle / openSeconds, open, gauge);
+            System.out.printf("%n%,d idle WebSockets opened in %.1f s (%,.0f/s), %d at a time; %,d open 5 s later%s;"
+                    + " the gateway's nagatha_websocket_clients: %s%n", idleSockets.size(), openSeconds, idleSockets.size() / openSeconds,
+                    OPEN_AT_ONCE, open, closeCodes.isEmpty() ? "" : " (closed, by code: " + closeCodes + ")", gauge);
             System.out.printf("%-20s %12s %12s %14s%n", "gateway", "before", "after", "per connection");
             System.out.printf("%-20s %9.1f MiB %9.1f MiB %11.1f KiB%n", "RSS", before.rss / 1048576.0, after.rss / 1048576.0,
                     (after.rss - before.rss) / 1024.0 / idle);
@@ -139,6 +144,7 @@ public final class WebSocketBench {
                         latency.getMaxValue() / 1000.0, all ? "" : "  (not every delivery arrived in time)");
             }
             activeSockets.forEach(WebSocket::close);
+            System.out.printf("%nload average at the end: %s%n", loadAverage());
         } finally {
             ws.close();
             vertx.close();
@@ -184,6 +190,14 @@ public final class WebSocketBench {
             Event event = Event.of(EventTypes.MESSAGE_DELTA, sessionId, "t_bench", Json.object().put("sent", System.nanoTime()));
             redis.call("XADD", Keys.events(sessionId), "MAXLEN", "~", "2000", "*", StreamFields.EVENT, Json.encode(event));
             Thread.sleep(gapMs);
+        }
+    }
+
+    private static String loadAverage() {
+        try {
+            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 

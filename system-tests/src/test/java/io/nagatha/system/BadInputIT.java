@@ -346,6 +346,23 @@ class BadInputIT {
         }
     }
 
+    @Test
+    void aBurstOverTheBudgetGetsRateLimitedProblemsNeverA5xx() {
+        String small = cluster.gateway("small-budget-c", RateLimitIT.SMALL);
+        String key = cluster.newUserKey("u_bad_burst_" + System.nanoTime());
+        int refused = 0;
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> response = Sender.exchange(HttpRequest.newBuilder(URI.create(small + "/api/v1/sessions"))
+                    .header("Authorization", "Bearer " + key).timeout(Duration.ofSeconds(30)).build());
+            if (response.statusCode() != 200) {
+                assertProblem(response, 429, "rate_limited");
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                refused++;
+            }
+        }
+        assertThat(refused).isGreaterThanOrEqualTo(15);
+    }
+
     private static int closeOf(String url) throws Exception {
         try (WsClient socket = WsClient.connect(url)) {
             return socket.closeCode().get(10, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package io.nagatha.gateway.stream;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nagatha.contracts.Event;
 import io.nagatha.contracts.EventTypes;
 import java.util.ArrayDeque;
@@ -27,6 +28,18 @@ public final class ClientOutbox<F> {
     private record Item<F>(F frame, String deltaOfTurn, boolean event) {
     }
 
+    /** The policy at work, per transport: deltas dropped, clients cut off. */
+    public record Meters(Counter droppedDeltas, Counter cutOffs) {
+
+        public static Meters forTransport(MeterRegistry registry, String transport) {
+            return new Meters(Counter.builder("nagatha.clients.dropped.deltas").tag("transport", transport)
+                    .description("message.delta events not sent to a slow client (its turn's message still was)").register(registry),
+                    Counter.builder("nagatha.clients.cut.off").tag("transport", transport)
+                            .description("Clients cut off because their outbound queue was full of events that cannot be dropped")
+                            .register(registry));
+        }
+    }
+
     private final int capacity;
     private final Function<F, CompletionStage<?>> writer;
     private final Runnable cutOff;
@@ -38,13 +51,30 @@ public final class ClientOutbox<F> {
     private boolean sending;
     private boolean closed;
 
-    public ClientOutbox(int capacity, Function<F, CompletionStage<?>> writer, Runnable cutOff, Counter droppedDeltas,
-            Counter cutOffs) {
+    public ClientOutbox(int capacity, Function<F, CompletionStage<?>> writer, Runnable cutOff, Meters meters) {
         this.capacity = capacity;
         this.writer = writer;
         this.cutOff = cutOff;
-        this.droppedDeltas = droppedDeltas;
-        this.cutOffs = cutOffs;
+        this.droppedDeltas = meters.droppedDeltas();
+        this.cutOffs = meters.cutOffs();
+    }
+
+    /**
+     * This outbox as the fan-out's sink: events are queued as {@code encode} makes them into
+     * frames, and a replay waits for room, cutting the client off after {@code patience}.
+     */
+    public SessionEventFanout.Sink sink(Function<Event, F> encode, Duration patience) {
+        return new SessionEventFanout.Sink() {
+            @Override
+            public void accept(Event event) {
+                offerEvent(event, encode.apply(event));
+            }
+
+            @Override
+            public boolean awaitRoom() {
+                return ClientOutbox.this.awaitRoom(patience);
+            }
+        };
     }
 
     /** Queues a session event; {@code frame} is how the transport sends it. Never blocks. */

@@ -1,10 +1,8 @@
 package io.nagatha.gateway.stream;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nagatha.contracts.Event;
-import io.nagatha.contracts.Json;
 import io.nagatha.gateway.config.GatewayConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -33,8 +31,8 @@ public class SseStreams {
     private final SessionEventFanout fanout;
     private final GatewayConfig config;
     private final Set<OpenStream> open = ConcurrentHashMap.newKeySet();
-    private final Counter droppedDeltas;
-    private final Counter cutOffs;
+    private final ClientOutbox.Meters meters;
+    private final EventJson eventJson = new EventJson();
 
     /** One open stream and the comment it is sent when idle. */
     private record OpenStream(ClientOutbox<OutboundSseEvent> outbox, OutboundSseEvent keepAlive) {
@@ -43,11 +41,7 @@ public class SseStreams {
     SseStreams(SessionEventFanout fanout, GatewayConfig config, MeterRegistry metrics) {
         this.fanout = fanout;
         this.config = config;
-        this.droppedDeltas = Counter.builder("nagatha.clients.dropped.deltas").tag("transport", "sse")
-                .description("message.delta events not sent to a slow client (its turn's message still was)").register(metrics);
-        this.cutOffs = Counter.builder("nagatha.clients.cut.off").tag("transport", "sse")
-                .description("Clients cut off because their outbound queue was full of events that cannot be dropped")
-                .register(metrics);
+        this.meters = ClientOutbox.Meters.forTransport(metrics, "sse");
         Gauge.builder("nagatha.sse.clients", open, Set::size).description("Open SSE event streams on this replica")
                 .register(metrics);
     }
@@ -61,21 +55,11 @@ public class SseStreams {
         String from = since != null ? since : fanout.position(sessionId);
         DemandGate<OutboundSseEvent> gate = new DemandGate<>();
         ClientOutbox<OutboundSseEvent> outbox = new ClientOutbox<>(config.clients().outboundQueue(), gate::emit, gate::complete,
-                droppedDeltas, cutOffs);
+                meters);
         OpenStream stream = new OpenStream(outbox, sse.newEventBuilder().comment("keep-alive").build());
         AtomicReference<SessionEventFanout.Subscription> subscription = new AtomicReference<>();
         AtomicBoolean ended = new AtomicBoolean();
-        SessionEventFanout.Sink sink = new SessionEventFanout.Sink() {
-            @Override
-            public void accept(Event event) {
-                outbox.offerEvent(event, toSse(sse, event));
-            }
-
-            @Override
-            public boolean awaitRoom() {
-                return outbox.awaitRoom(config.clients().idleTimeout());
-            }
-        };
+        SessionEventFanout.Sink sink = outbox.sink(event -> toSse(sse, event, eventJson.of(event)), config.clients().idleTimeout());
         open.add(stream);
         return Multi.createFrom().<OutboundSseEvent>emitter(emitter -> {
             gate.attach(emitter);
@@ -102,10 +86,10 @@ public class SseStreams {
         open.forEach(stream -> stream.outbox().offerIfIdle(stream.keepAlive()));
     }
 
-    private static OutboundSseEvent toSse(Sse sse, Event event) {
+    private static OutboundSseEvent toSse(Sse sse, Event event, String json) {
         OutboundSseEvent.Builder builder = sse.newEventBuilder().name(event.type())
                 .mediaType(MediaType.TEXT_PLAIN_TYPE)
-                .data(Json.encode(event));
+                .data(json);
         if (event.id() != null) {
             builder.id(event.id());
         }

@@ -1,7 +1,6 @@
 package io.nagatha.gateway.ws;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nagatha.contracts.AttachRequest;
@@ -18,6 +17,7 @@ import io.nagatha.gateway.config.GatewayConfig;
 import io.nagatha.gateway.service.RateLimiter;
 import io.nagatha.gateway.service.TurnService;
 import io.nagatha.gateway.stream.ClientOutbox;
+import io.nagatha.gateway.stream.EventJson;
 import io.nagatha.gateway.stream.SessionEventFanout;
 import io.nagatha.support.heartbeat.ReplicaIdentity;
 import io.nagatha.support.rest.ApiException;
@@ -74,8 +74,8 @@ public class SessionSocket {
     private final ReplicaIdentity replica;
     private final GatewayConfig config;
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
-    private final Counter droppedDeltas;
-    private final Counter cutOffs;
+    private final ClientOutbox.Meters meters;
+    private final EventJson eventJson = new EventJson();
     private final int maxMessageSize;
 
     SessionSocket(SessionClient sessions, TurnService turns, SessionEventFanout fanout, ApiKeyAuthenticator authenticator,
@@ -89,11 +89,7 @@ public class SessionSocket {
         this.limiter = limiter;
         this.replica = replica;
         this.config = config;
-        this.droppedDeltas = Counter.builder("nagatha.clients.dropped.deltas").tag("transport", "websocket")
-                .description("message.delta events not sent to a slow client (its turn's message still was)").register(metrics);
-        this.cutOffs = Counter.builder("nagatha.clients.cut.off").tag("transport", "websocket")
-                .description("Clients cut off because their outbound queue was full of events that cannot be dropped")
-                .register(metrics);
+        this.meters = ClientOutbox.Meters.forTransport(metrics, "websocket");
         Gauge.builder("nagatha.websocket.clients", clients, Map::size).description("Open WebSockets on this replica")
                 .register(metrics);
     }
@@ -156,7 +152,7 @@ public class SessionSocket {
                 frame -> connection.sendText(frame).subscribeAsCompletionStage(),
                 () -> connection.close(new CloseReason(CLOSE_SLOW_CONSUMER, "slow_consumer")).subscribe().with(
                         closed -> { }, failure -> LOG.debugf("closing a slow client failed: %s", failure.getMessage())),
-                droppedDeltas, cutOffs);
+                meters);
         Client client = new Client(connection, caller, sessionId, interfaceType, socketId, outbox);
         clients.put(connection.id(), client);
         boolean badSince = since != null && !EventIds.isValid(since);
@@ -319,17 +315,8 @@ public class SessionSocket {
         if (previous != null) {
             previous.close();
         }
-        client.subscription = fanout.subscribe(client.sessionId, since, new SessionEventFanout.Sink() {
-            @Override
-            public void accept(Event event) {
-                client.outbox.offerEvent(event, Json.encode(event));
-            }
-
-            @Override
-            public boolean awaitRoom() {
-                return client.outbox.awaitRoom(config.clients().idleTimeout());
-            }
-        });
+        client.subscription = fanout.subscribe(client.sessionId, since,
+                client.outbox.sink(eventJson::of, config.clients().idleTimeout()));
     }
 
     private static void sendError(Client client, String code, String message, Long retryAfter) {

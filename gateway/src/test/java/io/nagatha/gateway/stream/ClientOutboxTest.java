@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nagatha.contracts.Event;
 import io.nagatha.contracts.EventTypes;
 import io.nagatha.contracts.Json;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class ClientOutboxTest {
 
     private final List<String> sent = new ArrayList<>();
-    private final List<CompletableFuture<Void>> inFlight = new ArrayList<>();
+    private final List<CompletableFuture<Void>> inFlight = java.util.Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger cutOffs = new AtomicInteger();
     private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     private final Counter dropped = metrics.counter("dropped");
@@ -33,7 +34,7 @@ class ClientOutboxTest {
             CompletableFuture<Void> done = new CompletableFuture<>();
             inFlight.add(done);
             return done;
-        }, cutOffs::incrementAndGet, dropped, cut);
+        }, cutOffs::incrementAndGet, new ClientOutbox.Meters(dropped, cut));
     }
 
     /** Lets the transport finish every frame, as a client that reads again would. */
@@ -126,6 +127,40 @@ class ClientOutboxTest {
         outbox.offer("c");
         assertThat(sent).containsExactly("a");
         assertThat(outbox.pending()).isZero();
+    }
+
+    @Test
+    void aReplayWaitsForRoomAndCutsOffAClientThatTakesNothing() throws InterruptedException {
+        ClientOutbox<String> outbox = outbox(2);
+        SessionEventFanout.Sink sink = outbox.sink(Event::type, Duration.ofMillis(300));
+        assertThat(sink.awaitRoom()).isTrue();
+        sink.accept(Event.presence("s", List.of("web"))); // in flight
+        sink.accept(Event.presence("s", List.of("web")));
+        sink.accept(Event.presence("s", List.of("web"))); // the queue is full now
+        // A client that reads again makes room for the waiting replay.
+        Thread reader = new Thread(() -> {
+            sleep(100);
+            synchronized (inFlight) {
+                inFlight.remove(0).complete(null);
+            }
+        });
+        reader.start();
+        assertThat(sink.awaitRoom()).isTrue();
+        reader.join();
+        sink.accept(Event.presence("s", List.of("web")));
+        // One that never reads again is cut off once its patience is spent.
+        long start = System.nanoTime();
+        assertThat(sink.awaitRoom()).isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+        assertThat(cutOffs).hasValue(1);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Event delta(String turnId, String text) {
