@@ -155,6 +155,10 @@ public class SessionSocket {
                 meters);
         Client client = new Client(connection, caller, sessionId, interfaceType, socketId, outbox);
         clients.put(connection.id(), client);
+        if (connection.isClosed()) {
+            onClose(connection); // it closed while it was being attached: let the attachment go now
+            return;
+        }
         boolean badSince = since != null && !EventIds.isValid(since);
         // Taken before session.attached goes out, so that nothing written meanwhile is missed.
         String from = since != null && !badSince ? since : fanout.position(sessionId);
@@ -238,7 +242,8 @@ public class SessionSocket {
     /**
      * A message over {@code max-message-size}, sent in several frames, is refused by the frame
      * aggregator with this exception: the client is told 1009 (too big), not 1011. (A single frame
-     * over {@code max-frame-size} is closed with 1009 by the protocol decoder itself.)
+     * up to {@code max-frame-size} is checked in {@link #onMessage}; one above it is dropped by the
+     * protocol decoder, which ends the connection before any handler runs.)
      */
     @OnError
     public void onError(WebSocketConnection connection, IllegalStateException e) {
