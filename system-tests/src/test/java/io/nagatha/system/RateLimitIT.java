@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Rate-limit bursts through two gateway replicas with small budgets (20 requests at once, then one
- * a second; 3 turns at once, then one a minute): the budget lives in Redis, so a user bursting
+ * every 10 s; 3 turns at once, then one a minute): the budget lives in Redis, so a user bursting
  * across both replicas gets exactly one budget, not one per replica; every refusal is a 429
  * {@code rate_limited} problem with {@code Retry-After}, never a 5xx.
  */
@@ -28,7 +28,7 @@ class RateLimitIT {
 
     static final Map<String, String> SMALL = Map.of(
             "nagatha.gateway.rate-limit.enabled", "true",
-            "nagatha.gateway.rate-limit.requests.limit", "60", "nagatha.gateway.rate-limit.requests.period", "1m",
+            "nagatha.gateway.rate-limit.requests.limit", "6", "nagatha.gateway.rate-limit.requests.period", "1m",
             "nagatha.gateway.rate-limit.requests.burst", "20",
             "nagatha.gateway.rate-limit.turns.limit", "1", "nagatha.gateway.rate-limit.turns.period", "1m",
             "nagatha.gateway.rate-limit.turns.burst", "3");
@@ -45,12 +45,12 @@ class RateLimitIT {
             answers.add(as(i % 2 == 0 ? c : d, key).get("/api/v1/sessions"));
         }
         long allowed = answers.stream().filter(r -> r.statusCode() == 200).count();
-        // 20 at once, plus at most the one or two that refilled while the burst ran.
-        assertThat(allowed).isBetween(20L, 22L);
+        // 20 at once, plus at most one that refilled while the burst ran.
+        assertThat(allowed).isBetween(20L, 21L);
         assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 429));
         Response refused = answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
         refused.then().contentType("application/problem+json").body("code", org.hamcrest.Matchers.equalTo("rate_limited"));
-        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 2L);
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 10L);
         assertThat(refused.header("RateLimit-Remaining")).isEqualTo("0");
         // Refused on both replicas alike.
         assertThat(answers.stream().filter(r -> r.statusCode() == 429).count()).isGreaterThanOrEqualTo(18);
