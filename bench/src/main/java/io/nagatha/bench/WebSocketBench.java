@@ -91,6 +91,11 @@ public final class WebSocketBench {
             long started = System.nanoTime();
             List<WebSocket> idleSockets = open(ws, gateway.port(), adminKey, idle, i -> ids.get(i % sessions), null);
             double openSeconds = (System.nanoTime() - started) / 1e9;
+            // A socket is open for the client once upgraded; the gateway attaches it right after (on a worker): wait for that.
+            long attachDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (metricValue(base, "nagatha_websocket_clients") < idleSockets.size() && System.nanoTime() < attachDeadline) {
+                Thread.sleep(500);
+            }
             Thread.sleep(5_000);
             int open = (int) idleSockets.stream().filter(s -> !s.isClosed()).count();
             Map<Short, Long> closeCodes = idleSockets.stream().filter(WebSocket::isClosed)
@@ -98,8 +103,8 @@ public final class WebSocketBench {
                             java.util.TreeMap::new, java.util.stream.Collectors.counting()));
             Memory after = Memory.of(gateway);
             String gauge = metric(base, "nagatha_websocket_clients");
-            System.out.printf("%n%,d idle WebSockets opened in %.1f s (%,.0f/s), %d at a time; %,d open 5 s later%s;"
-                    + " the gateway's nagatha_websocket_clients: %s%n", idleSockets.size(), openSeconds, idleSockets.size() / openSeconds,
+            System.out.printf("%n%,d idle WebSockets opened in %.1f s (%,.0f/s), %d at a time; %,d open 5 s after the last was"
+                    + " attached%s; the gateway's nagatha_websocket_clients: %s%n", idleSockets.size(), openSeconds, idleSockets.size() / openSeconds,
                     OPEN_AT_ONCE, open, closeCodes.isEmpty() ? "" : " (closed, by code: " + closeCodes + ")", gauge);
             System.out.printf("%-20s %12s %12s %14s%n", "gateway", "before", "after", "per connection");
             System.out.printf("%-20s %9.1f MiB %9.1f MiB %11.1f KiB%n", "RSS", before.rss / 1048576.0, after.rss / 1048576.0,
@@ -218,10 +223,15 @@ public final class WebSocketBench {
     }
 
     private static String metric(String base, String name) throws IOException, InterruptedException {
+        double value = metricValue(base, name);
+        return value < 0 ? "n/a" : String.format("%,.0f", value);
+    }
+
+    private static double metricValue(String base, String name) throws IOException, InterruptedException {
         String text = java.net.http.HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/q/metrics"))
                 .header("Accept", "text/plain").build(), HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = Pattern.compile("^" + name + "(\\{[^}]*})? ([0-9.Ee+-]+)$", Pattern.MULTILINE).matcher(text);
-        return m.find() ? String.format("%,.0f", Double.parseDouble(m.group(2))) : "n/a";
+        return m.find() ? Double.parseDouble(m.group(2)) : -1;
     }
 
     /** A process's resident set (from /proc) and its heap after a full GC (jcmd). */
