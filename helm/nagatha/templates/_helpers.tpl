@@ -319,3 +319,11 @@ In-cluster URL of the session service (its port is fixed by the service, 8081).
 {{- define "nagatha.sessionServiceUrl" -}}
 {{- printf "http://%s:8081" (include "nagatha.componentName" (dict "root" . "component" "session-service")) }}
 {{- end }}
+
+{{/*
+The turn settings the gateway and the agents must agree on (either may accept a turn).
+*/}}
+{{- define "nagatha.turnsEnv" -}}
+- name: NAGATHA_TURNS_DEFAULT_POLICY
+  value: {{ .Values.turns.defaultPolicy | quote }}
+{{- end }}

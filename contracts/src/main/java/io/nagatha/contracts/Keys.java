@@ -63,6 +63,14 @@ public final class Keys {
         return session(sessionId) + ":interfaces";
     }
 
+    /**
+     * Hash: one entry per open WebSocket, connection id to {@code {type, holder}} JSON. An interface
+     * type held by sockets stays attached until its last socket closes, whichever replica holds it.
+     */
+    public static String sessionSockets(String sessionId) {
+        return session(sessionId) + ":sockets";
+    }
+
     /** Stream: the session's {@link Event}s, trimmed to a bounded length; entry id = event id. */
     public static String events(String sessionId) {
         return session(sessionId) + ":events";
@@ -128,6 +136,14 @@ public final class Keys {
     /** Stream: written to wake a gateway replica's event tail when its set of watched sessions grows. */
     public static String gatewayWake(String replicaId) {
         return "nagatha:gateway:" + tag(replicaId) + ":wake";
+    }
+
+    /**
+     * String: the user's rate-limit state for one budget ({@code requests}, {@code turns}): the
+     * theoretical arrival time of the next request (GCRA), in ms, with a TTL.
+     */
+    public static String rateLimit(String userId, String budget) {
+        return "nagatha:user:" + tag(userId) + ":rate:" + budget;
     }
 
     /** String: the user an interface identity ({@code discord:<snowflake>}, …) maps to. */

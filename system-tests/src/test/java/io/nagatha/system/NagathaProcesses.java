@@ -31,6 +31,7 @@ final class NagathaProcesses implements AutoCloseable {
     private ServiceProcess agent;
     private ServiceProcess gateway;
     private final List<ServiceProcess> extra = new ArrayList<>();
+    private final Map<String, Map<String, String>> configured = new HashMap<>();
 
     private final boolean ownsRedis;
 
@@ -50,6 +51,12 @@ final class NagathaProcesses implements AutoCloseable {
 
     RedisServer redis() {
         return redis;
+    }
+
+    /** Extra settings for a service, for {@link #start} and {@link #replica} to use. */
+    NagathaProcesses configure(String service, Map<String, String> config) {
+        configured.computeIfAbsent(service, s -> new HashMap<>()).putAll(config);
+        return this;
     }
 
     /** Starts all four, the agent with the given model settings (empty: no model configured). */
@@ -101,8 +108,17 @@ final class NagathaProcesses implements AutoCloseable {
         return gateway.url();
     }
 
+    ServiceProcess gateway() {
+        return gateway;
+    }
+
     private ServiceProcess start(String service, int port, Map<String, String> extra) {
-        Map<String, String> config = new HashMap<>(extra);
+        Map<String, String> config = new HashMap<>(configured.getOrDefault(service, Map.of()));
+        config.putAll(extra);
+        if (service.equals("gateway")) {
+            // Tests drive many requests through one key; the gateway's own tests turn the limits on.
+            config.putIfAbsent("nagatha.gateway.rate-limit.enabled", "false");
+        }
         config.put("nagatha.redis.url", redis.url());
         config.put("nagatha.service.heartbeat-interval", "1s");
         return ServiceProcess.start(service, root.resolve(service).resolve("target/quarkus-app"), port, config, logs);

@@ -38,8 +38,17 @@ public final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** JVM options for tests: small, quick to start (C1 only). */
+    public static final List<String> TEST_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
     /** Starts {@code <appDir>/quarkus-run.jar} (or the native executable) and returns without waiting for it to be ready. */
     public static ServiceProcess start(String name, Path appDir, int port, Map<String, String> config, Path logDir) {
+        return start(name, appDir, port, config, logDir, TEST_JVM);
+    }
+
+    /** The same with other JVM options (a benchmark runs the JVM as production would). */
+    public static ServiceProcess start(String name, Path appDir, int port, Map<String, String> config, Path logDir,
+            List<String> jvmOptions) {
         boolean nativeImage = Boolean.getBoolean("nagatha.native");
         Path jar = appDir.resolve("quarkus-run.jar");
         List<String> command = new ArrayList<>();
@@ -51,9 +60,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new IllegalStateException(jar + " is missing: package the services first (./mvnw package)");
             }
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx256m");
-            command.add("-XX:+UseSerialGC");
-            command.add("-XX:TieredStopAtLevel=1");
+            command.addAll(jvmOptions);
         }
         command.add("-Dquarkus.http.host=127.0.0.1");
         command.add("-Dquarkus.http.port=" + port);

@@ -39,7 +39,12 @@ public final class WsClient implements AutoCloseable {
     }
 
     public void send(Object frame) {
-        socket.sendText(Json.encode(frame), true).join();
+        sendRaw(Json.encode(frame));
+    }
+
+    /** Sends a text frame as is (it need not be JSON). */
+    public void sendRaw(String text) {
+        socket.sendText(text, true).join();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.nagatha.gateway.auth;
 
 import io.nagatha.contracts.Caller;
+import io.nagatha.gateway.service.RateLimiter;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -19,7 +20,8 @@ import java.util.Optional;
 /**
  * {@code Authorization: Bearer <key>}, or {@code ?access_token=<key>} on a GET (a browser's
  * WebSocket or EventSource cannot set headers). No key means anonymous: routes that need a caller
- * answer 401 through the problem mappers.
+ * answer 401 through the problem mappers. An authenticated request spends one unit of its user's
+ * request budget ({@link RateLimiter}).
  */
 @ApplicationScoped
 public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanism {
@@ -30,9 +32,11 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
     public static final String CALLER_ATTRIBUTE = "nagatha.caller";
 
     private final ApiKeyAuthenticator authenticator;
+    private final RateLimiter limiter;
 
-    ApiKeyAuthenticationMechanism(ApiKeyAuthenticator authenticator) {
+    ApiKeyAuthenticationMechanism(ApiKeyAuthenticator authenticator, RateLimiter limiter) {
         this.authenticator = authenticator;
+        this.limiter = limiter;
     }
 
     @Override
@@ -48,6 +52,12 @@ public class ApiKeyAuthenticationMechanism implements HttpAuthenticationMechanis
                     .orElseThrow(() -> new AuthenticationFailedException("unknown or revoked API key"));
             if (onBehalfOf != null && !onBehalfOf.isBlank()) {
                 caller = authenticator.actAs(caller, onBehalfOf.strip());
+            }
+            // Every authenticated request spends the user's request budget (429 when it is spent).
+            Optional<RateLimiter.Decision> decision = limiter.take(caller.userId(), RateLimiter.Budget.REQUESTS);
+            decision.ifPresent(d -> RateLimitHeaders.remember(context, d));
+            if (decision.isPresent() && !decision.get().allowed()) {
+                limiter.refuse(RateLimiter.Budget.REQUESTS, decision.get());
             }
             return identity(caller);
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());

@@ -16,13 +16,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Calls to the session service with their fault-tolerance policy: every call has a deadline and a
  * circuit breaker; reads (and writes that are safe to repeat) are retried, others are not (a
  * retried create could make two sessions). A client mistake ({@link ApiException}) is neither
- * retried nor counted as a failure.
+ * retried nor counted as a failure. The calls every message and every socket make (touch, attach,
+ * detach) get a longer deadline and are not retried after one: under a burst, retrying a slow call
+ * only adds load and trips the breaker for everyone.
  */
 @ApplicationScoped
 @Timeout(3000)
@@ -64,7 +67,8 @@ public class SessionClient {
     }
 
     /** Records a message's arrival through an interface and answers the session (409 if it ended). */
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    @Timeout(5000)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = {ApiException.class, TimeoutException.class})
     public Session touch(Caller caller, String sessionId, String interfaceType) {
         return api.touch(CallerHeaders.of(caller), sessionId, interfaceType);
     }
@@ -75,14 +79,23 @@ public class SessionClient {
         return api.history(CallerHeaders.of(caller), sessionId, limit, before);
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    @Timeout(5000)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = {ApiException.class, TimeoutException.class})
     public Session attach(Caller caller, String sessionId, AttachRequest request) {
         return api.attach(CallerHeaders.of(caller), sessionId, request);
     }
 
-    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = ApiException.class)
+    @Timeout(5000)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = {ApiException.class, TimeoutException.class})
     public Session detach(Caller caller, String sessionId, String interfaceType) {
-        return api.detach(CallerHeaders.of(caller), sessionId, interfaceType);
+        return api.detach(CallerHeaders.of(caller), sessionId, interfaceType, null);
+    }
+
+    /** Lets go of one WebSocket; its interface stays while another of its sockets is open (safe to repeat). */
+    @Timeout(5000)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, abortOn = {ApiException.class, TimeoutException.class})
+    public Session detachSocket(Caller caller, String sessionId, String interfaceType, String connection) {
+        return api.detach(CallerHeaders.of(caller), sessionId, interfaceType, connection);
     }
 
     /** The user behind an interface identity (made on first sight); the caller must be an admin. */

@@ -66,5 +66,6 @@ public interface SessionServiceApi {
 
     @DELETE
     @Path("/{id}/interfaces/{interface}")
-    Session detach(@BeanParam CallerHeaders caller, @PathParam("id") String id, @PathParam("interface") String interfaceType);
+    Session detach(@BeanParam CallerHeaders caller, @PathParam("id") String id, @PathParam("interface") String interfaceType,
+            @QueryParam("connection") String connection);
 }

@@ -35,4 +35,52 @@ public interface GatewayConfig {
     /** Events the tail reads per session per round trip. */
     @WithDefault("200")
     int tailBatch();
+
+    /** Per-user rate limits, shared by every replica through Redis. */
+    RateLimit rateLimit();
+
+    /** Live clients: WebSockets and SSE streams. */
+    Clients clients();
+
+    interface RateLimit {
+
+        /** Off only for tests and benchmarks that drive many requests through one key. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Every authenticated request: REST calls, SSE and WebSocket opens, WebSocket frames other than ping. */
+        Budget requests();
+
+        /** Messages that start a turn (REST or WebSocket), on top of the request budget. */
+        Budget turns();
+    }
+
+    /** {@code limit} per {@code period} sustained, and up to {@code burst} at once. */
+    interface Budget {
+
+        int limit();
+
+        Duration period();
+
+        int burst();
+    }
+
+    interface Clients {
+
+        /**
+         * Frames a client may have waiting to be sent. When it is full, {@code message.delta} events
+         * are dropped (the turn's {@code message} still comes); when it is full of other events, the
+         * client is cut off (WebSocket close 1013, SSE stream ended) and resumes from its last id.
+         */
+        @WithDefault("512")
+        int outboundQueue();
+
+        /** A WebSocket that sends nothing (no frame, no pong to the server's pings) this long is closed (4408). */
+        @WithDefault("90s")
+        Duration idleTimeout();
+
+        /** How often sockets are checked against the idle timeout. */
+        @WithDefault("5s")
+        Duration idleCheck();
+    }
 }

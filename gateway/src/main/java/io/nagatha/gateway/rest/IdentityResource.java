@@ -14,11 +14,15 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * One person across interfaces: the caller's identities, link codes, and linking another identity
  * (e.g. a Discord account) to the caller's user.
  */
+@Tag(name = "Identities")
 @Path("/api/v1/identities")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,12 +40,14 @@ public class IdentityResource {
     }
 
     /** The caller's user id and every identity linked to it. */
+    @Operation(summary = "The caller's user id and linked identities")
     @GET
     public UserIdentities mine() {
         return identities.identities(caller.get());
     }
 
     /** {@code {code, expiresAt}}: single use, valid 10 minutes (configurable). */
+    @Operation(summary = "A one-time link code", description = "Single use, valid 10 minutes.")
     @POST
     @Path("/link-codes")
     @Consumes(MediaType.WILDCARD) // no body
@@ -50,6 +56,9 @@ public class IdentityResource {
     }
 
     /** Binds {@code identity} to the code's user: {@code {userId, identities}}. */
+    @Operation(summary = "Link an identity with a code", description = "A normal key may only link an identity it already holds; 5 wrong codes in 10 minutes answer 429.")
+    @APIResponse(responseCode = "400", description = "Unknown, used or expired code (`link_code_invalid`)")
+    @APIResponse(responseCode = "403", description = "The identity is not the caller's (`forbidden`)")
     @POST
     @Path("/link")
     public UserIdentities link(LinkRequest body) {
@@ -57,6 +66,8 @@ public class IdentityResource {
     }
 
     /** Admin: the user behind an identity, made on first sight (what an adapter calls before acting for it). */
+    @Operation(summary = "The user behind an identity (admin)", description = "A first-seen identity becomes a new user; adapters call this before acting for it.")
+    @APIResponse(responseCode = "403", description = "Needs an admin key (`forbidden`)")
     @POST
     @Path("/resolve")
     @RolesAllowed("admin")

@@ -18,8 +18,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The tool catalogue, and an operator's direct tool call through the pool. */
+@Tag(name = "Tools and MCP")
 @Path("/api/v1/tools")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
@@ -38,12 +42,18 @@ public class ToolResource {
     public record CallBody(JsonNode arguments, String sessionId) {
     }
 
+    @Operation(summary = "Every configured MCP server's tools")
     @GET
     public Items<ToolInfo> list() {
         return new Items<>(mcp.tools());
     }
 
     /** Runs one call and answers {@code {ok, content, isError, ms}}; a failure is a problem document. */
+    @Operation(summary = "Call a tool through the pool (admin)", description = "A tool's own error is `isError: true` in a 200.")
+    @APIResponse(responseCode = "403", description = "Needs an admin key (`forbidden`)")
+    @APIResponse(responseCode = "404", description = "No such tool (`tool_not_found`)")
+    @APIResponse(responseCode = "502", description = "The server failed or is down (`upstream_error`)")
+    @APIResponse(responseCode = "504", description = "No answer by the deadline (`upstream_timeout`)")
     @POST
     @Path("/{server}/{tool}/calls")
     @RolesAllowed("admin")

@@ -12,9 +12,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** A session's turns: cancelling one. */
 @Path("/api/v1/sessions/{id}/turns")
+@Tag(name = "Sessions")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class TurnResource {
@@ -34,6 +38,10 @@ public class TurnResource {
      */
     @POST
     @Path("/{turnId}/cancel")
+    @Operation(summary = "Cancel a turn", description = "The turn ends with `turn.failed` code `cancelled`: at once when it was waiting (`status: cancelled`), at its next delta or tool boundary when it runs (`status: cancelling`).")
+    @APIResponse(responseCode = "202", description = "`{turnId, status}` with status `cancelled` or `cancelling`")
+    @APIResponse(responseCode = "404", description = "No such session, or another user's (`session_not_found`), or no such turn in it (`not_found`)")
+    @APIResponse(responseCode = "409", description = "The turn has already finished (`turn_finished`)")
     @Blocking
     public Response cancel(@PathParam("id") String id, @PathParam("turnId") String turnId) {
         TurnLedger.Stop stop = turns.cancel(caller.get(), id, turnId);

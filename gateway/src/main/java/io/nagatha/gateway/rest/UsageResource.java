@@ -11,11 +11,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Usage of one session or one user: turns, tokens and tool calls. A user sees their own; only an
  * admin may name another user, and a session that is not the caller's is answered as not found.
  */
+@Tag(name = "Usage")
 @Path("/api/v1/usage")
 @Produces(MediaType.APPLICATION_JSON)
 @Authenticated
@@ -29,6 +33,9 @@ public class UsageResource {
         this.caller = caller;
     }
 
+    @Operation(summary = "Turns, tokens and tool calls of a session or a user", description = "Default: the caller's, summed over their sessions; `user` other than yourself is admin-only.")
+    @APIResponse(responseCode = "403", description = "`user` names another user and the key is not an admin's (`forbidden`)")
+    @APIResponse(responseCode = "404", description = "`sessionId` is not the caller's session (`session_not_found`)")
     @GET
     public UsageReport get(@QueryParam("sessionId") String sessionId, @QueryParam("user") String user) {
         boolean admin = caller.get().admin();

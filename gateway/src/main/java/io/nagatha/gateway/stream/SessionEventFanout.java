@@ -79,11 +79,37 @@ public class SessionEventFanout {
         void close();
     }
 
+    /** Where a client's events go. */
+    public interface Sink extends Consumer<Event> {
+
+        /**
+         * Called before each missed event is handed over, outside any lock, on the subscribing
+         * thread: a sink with a bounded queue waits here until it has room, so a long replay is paced
+         * by the client rather than piled up. False stops the replay (the client was cut off).
+         */
+        default boolean awaitRoom() {
+            return true;
+        }
+    }
+
     /**
      * Starts delivering the session's events to {@code sink}: first the events after {@code since}
-     * (when given), then live ones. {@code sink} runs on the reading thread and must not block.
+     * (when given), then live ones, each once and in order. {@code sink} runs on the reading thread
+     * and must not block. Call it on a worker thread: missed events are read from Redis here.
      */
     public Subscription subscribe(String sessionId, String since, Consumer<Event> sink) {
+        return subscribe(sessionId, since, sink instanceof Sink paced ? paced : sink::accept);
+    }
+
+    public Subscription subscribe(String sessionId, String since, Sink sink) {
+        String cursor = since;
+        if (since != null) {
+            announceGap(sessionId, since, sink);
+            cursor = catchUp(sessionId, since, sink);
+            if (cursor == null) {
+                return () -> { }; // the client was cut off while it caught up
+            }
+        }
         while (true) {
             Tail tail = tails.get(sessionId);
             boolean created = false;
@@ -100,8 +126,16 @@ public class SessionEventFanout {
                     continue; // its last watcher left just now: start a new tail
                 }
                 Watcher watcher = new Watcher(sink, tail.lastId);
-                if (since != null) {
-                    replay(tail, since, watcher);
+                if (cursor != null) {
+                    // What arrived while the client caught up (usually little): handed over at once, under the lock.
+                    watcher.cursor = cursor;
+                    if (EventIds.isAfter(tail.lastId, cursor)) {
+                        for (StreamMessage<String, String, String> entry : redis.stream(String.class)
+                                .xrange(Keys.events(sessionId), StreamRange.of("(" + cursor, tail.lastId))) {
+                            decode(entry).ifPresent(watcher::deliver);
+                        }
+                        watcher.cursor = tail.lastId;
+                    }
                 }
                 tail.watchers.add(watcher);
                 if (created) {
@@ -118,19 +152,42 @@ public class SessionEventFanout {
         return tails.size();
     }
 
-    private void replay(Tail tail, String since, Watcher watcher) {
-        String key = Keys.events(tail.sessionId);
+    /** A resume.gap first, when {@code since} is older than the oldest event kept and events were dropped. */
+    private void announceGap(String sessionId, String since, Sink sink) {
+        String key = Keys.events(sessionId);
         List<StreamMessage<String, String, String>> oldest = redis.stream(String.class).xrange(key, StreamRange.of("-", "+"), 1);
         if (!oldest.isEmpty() && EventIds.isAfter(oldest.get(0).id(), since) && lostEvents(key)) {
-            watcher.sink.accept(Event.resumeGap(tail.sessionId, since, oldest.get(0).id()));
+            sink.accept(Event.resumeGap(sessionId, since, oldest.get(0).id()));
         }
-        watcher.cursor = since;
-        if (EventIds.isAfter(tail.lastId, since)) {
-            for (StreamMessage<String, String, String> entry : redis.stream(String.class).xrange(key, StreamRange.of("(" + since, tail.lastId))) {
-                decode(entry).ifPresent(watcher::deliver);
+    }
+
+    /**
+     * Hands the missed events after {@code since} to the sink page by page, paced by the sink,
+     * until it has reached the newest event; returns the last id handed over ({@code since} if
+     * none), or null when the sink stopped it.
+     */
+    private String catchUp(String sessionId, String since, Sink sink) {
+        String key = Keys.events(sessionId);
+        String cursor = since;
+        String head = position(sessionId);
+        while (EventIds.isAfter(head, cursor)) {
+            List<StreamMessage<String, String, String>> page = redis.stream(String.class)
+                    .xrange(key, StreamRange.of("(" + cursor, head), config.tailBatch());
+            if (page.isEmpty()) {
+                break;
             }
-            watcher.cursor = tail.lastId;
+            for (StreamMessage<String, String, String> entry : page) {
+                if (!sink.awaitRoom()) {
+                    return null;
+                }
+                decode(entry).ifPresent(sink);
+                cursor = entry.id();
+            }
+            if (!EventIds.isAfter(head, cursor)) {
+                head = position(sessionId); // more came meanwhile: keep going; the rest is handed over live
+            }
         }
+        return cursor;
     }
 
     /**

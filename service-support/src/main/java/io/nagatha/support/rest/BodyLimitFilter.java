@@ -11,15 +11,16 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Answers a declared body over the limit with a problem document before it is read. (The HTTP
- * layer's own check still stops a chunked body that grows past the limit, with a bare 413.)
+ * Answers a declared body over the limit ({@code nagatha.http.max-body-size}) with a problem
+ * document before it is read; a body of undeclared length is counted as it is read, by
+ * {@link BodyLimitInterceptor}.
  */
 @ApplicationScoped
 public class BodyLimitFilter {
 
     private final long limit;
 
-    BodyLimitFilter(@ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10240K") MemorySize limit) {
+    BodyLimitFilter(@ConfigProperty(name = "nagatha.http.max-body-size", defaultValue = "256K") MemorySize limit) {
         this.limit = limit.asLongValue();
     }
 

@@ -114,7 +114,7 @@ public class SessionRepository {
 
     /** Removes a session that lost a creation race before anyone saw it. */
     public void discard(Session session) {
-        redis.key().del(Keys.session(session.id()), Keys.sessionInterfaces(session.id()));
+        redis.key().del(Keys.session(session.id()), Keys.sessionInterfaces(session.id()), Keys.sessionSockets(session.id()));
         zset.zrem(Keys.userSessions(session.userId()), session.id());
         zset.zrem(Keys.ACTIVE_SESSIONS, session.id());
         zset.zrem(Keys.LIVE_SESSIONS, session.id());
@@ -157,7 +157,16 @@ public class SessionRepository {
 
     /** Attaches (or refreshes) an interface; 1 when the set of interfaces changed, or a negative status. */
     public int attach(String sessionId, AttachedInterface attached) {
-        return presence(sessionId, "attach", attached.type(), Json.encode(attached), attached.attachedAt());
+        return attach(sessionId, attached, null);
+    }
+
+    /**
+     * Attaches an interface for one open WebSocket ({@code connection}, unique across replicas; null
+     * for an attachment that is not a socket's). The socket is recorded with its type and holder.
+     */
+    public int attach(String sessionId, AttachedInterface attached, String connection) {
+        String socket = connection == null ? "" : Json.encode(new SocketRecord(attached.type(), attached.holder()));
+        return presence(sessionId, "attach", attached.type(), Json.encode(attached), attached.attachedAt(), connection, socket);
     }
 
     /**
@@ -165,15 +174,39 @@ public class SessionRepository {
      * Returns 1 when it was detached, 0 when it was not attached (or changed), or a negative status.
      */
     public int detach(String sessionId, String type, String expectedJson) {
-        return presence(sessionId, "detach", type, expectedJson == null ? "" : expectedJson, Instant.now());
+        return presence(sessionId, "detach", type, expectedJson == null ? "" : expectedJson, Instant.now(), null, "");
     }
 
-    private int presence(String sessionId, String op, String type, String json, Instant now) {
+    /**
+     * Lets go of one WebSocket: the interface is detached only if it was that type's last open
+     * socket. 1 when detached, 0 when other sockets keep it (or the socket was already gone).
+     */
+    public int detachSocket(String sessionId, String connection) {
+        String record = hash.hget(Keys.sessionSockets(sessionId), connection);
+        if (record == null) {
+            return 0;
+        }
+        return presence(sessionId, "detach", Json.decode(record, SocketRecord.class).type(), "", Instant.now(), connection, "");
+    }
+
+    /** The session's open WebSockets: connection id to their record. */
+    public Map<String, SocketRecord> sockets(String sessionId) {
+        Map<String, SocketRecord> out = new HashMap<>();
+        hash.hgetall(Keys.sessionSockets(sessionId)).forEach((id, json) -> out.put(id, Json.decode(json, SocketRecord.class)));
+        return out;
+    }
+
+    /** One open WebSocket: the interface it attached and the gateway replica holding it. */
+    public record SocketRecord(String type, String holder) {
+    }
+
+    private int presence(String sessionId, String op, String type, String json, Instant now, String connection, String socket) {
         String template = Json.encode(Event.presence(sessionId, List.of(TYPES_PLACEHOLDER)))
                 .replace("[\"" + TYPES_PLACEHOLDER + "\"]", TYPES_PLACEHOLDER);
-        int result = PRESENCE.run(redis, List.of(Keys.session(sessionId), Keys.sessionInterfaces(sessionId), Keys.events(sessionId)),
+        int result = PRESENCE.run(redis, List.of(Keys.session(sessionId), Keys.sessionInterfaces(sessionId), Keys.events(sessionId),
+                Keys.sessionSockets(sessionId)),
                 List.of(op, type, json, now.toString(), String.valueOf(events.maxLen()), StreamFields.EVENT, template,
-                        TYPES_PLACEHOLDER)).toInteger();
+                        TYPES_PLACEHOLDER, connection == null ? "" : connection, socket)).toInteger();
         if (result >= 0) {
             rescore(sessionId, now);
         }
@@ -193,7 +226,8 @@ public class SessionRepository {
     /** Ends the session: 1 ended now, 0 already ended, {@link #NO_SESSION}. */
     public int end(String sessionId) {
         Instant now = Instant.now();
-        int result = END.run(redis, List.of(Keys.session(sessionId), Keys.sessionInterfaces(sessionId), Keys.events(sessionId)),
+        int result = END.run(redis, List.of(Keys.session(sessionId), Keys.sessionInterfaces(sessionId), Keys.events(sessionId),
+                Keys.sessionSockets(sessionId)),
                 List.of(now.toString(), String.valueOf(events.maxLen()), StreamFields.EVENT,
                         Json.encode(Event.sessionEnded(sessionId)))).toInteger();
         if (result == 1) {
@@ -218,7 +252,7 @@ public class SessionRepository {
      */
     public long expire(String sessionId, String seenLastActivity) {
         return EXPIRE.run(redis, List.of(Keys.session(sessionId), Keys.sessionInterfaces(sessionId), Keys.events(sessionId),
-                Keys.history(sessionId)), List.of(seenLastActivity)).toLong();
+                Keys.history(sessionId), Keys.sessionSockets(sessionId)), List.of(seenLastActivity)).toLong();
     }
 
     /** Takes an expired session out of every index. Idempotent. */

@@ -93,7 +93,8 @@ public class SessionResource {
 
     @DELETE
     @Path("/{id}/interfaces/{interface}")
-    public Session detach(@BeanParam CallerHeaders caller, @PathParam("id") String id, @PathParam("interface") String interfaceType) {
-        return sessions.detach(caller.caller(), id, interfaceType);
+    public Session detach(@BeanParam CallerHeaders caller, @PathParam("id") String id, @PathParam("interface") String interfaceType,
+            @QueryParam("connection") String connection) {
+        return sessions.detach(caller.caller(), id, interfaceType, connection);
     }
 }

@@ -17,6 +17,7 @@ import io.nagatha.support.heartbeat.ServiceDirectory;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -148,9 +149,19 @@ public class SessionCleanup {
         for (long start = 0; ; start += config.cleanupBatch()) {
             List<String> ids = sessions.activeIds(start, start + config.cleanupBatch() - 1);
             for (String id : ids) {
+                // Sockets of a replica that is gone first: each is let go as its replica would have.
+                Set<String> heldTypes = new HashSet<>();
+                for (Map.Entry<String, SessionRepository.SocketRecord> socket : sessions.sockets(id).entrySet()) {
+                    if (liveGateways.contains(socket.getValue().holder())) {
+                        heldTypes.add(socket.getValue().type());
+                    } else if (sessions.detachSocket(id, socket.getKey()) == 1) {
+                        detached++;
+                        detachedCounter.increment();
+                    }
+                }
                 for (Map.Entry<String, String> raw : sessions.rawInterfaces(id).entrySet()) {
                     AttachedInterface attached = Json.decode(raw.getValue(), AttachedInterface.class);
-                    if (vanished(attached, liveGateways, staleBefore)
+                    if (!heldTypes.contains(raw.getKey()) && vanished(attached, liveGateways, staleBefore)
                             && sessions.detach(id, raw.getKey(), raw.getValue()) == 1) {
                         detached++;
                         detachedCounter.increment();
@@ -176,6 +187,7 @@ public class SessionCleanup {
         return detached;
     }
 
+    /** An attachment no open socket keeps: a socket's whose replica is gone, or an HTTP one not seen for the TTL. */
     private static boolean vanished(AttachedInterface attached, Set<String> liveGateways, Instant staleBefore) {
         if (attached.holder() != null) {
             return !liveGateways.contains(attached.holder());

@@ -45,6 +45,7 @@ public class SessionService {
 
     private static final Pattern INTERFACE_TYPE = Pattern.compile("[a-z][a-z0-9_.-]{0,31}");
     private static final Pattern CURSOR = Pattern.compile("(\\d{1,15}):([A-Za-z0-9_-]{1,64})");
+    private static final int MAX_CONNECTION_ID = 200;
     private static final Set<String> POLICIES = Set.of(Session.POLICY_QUEUE, Session.POLICY_REJECT, Session.POLICY_INTERRUPT);
 
     private final SessionRepository sessions;
@@ -209,16 +210,28 @@ public class SessionService {
         validateInterface(request.interfaceType());
         validateContext(request.context());
         get(caller, sessionId);
-        int result = sessions.attach(sessionId, attachment(request.interfaceType(), request.context(), request.holder()));
+        if (request.connection() != null && (request.holder() == null || request.connection().isBlank()
+                || request.connection().length() > MAX_CONNECTION_ID)) {
+            throw ApiException.invalid("'connection' names a gateway's WebSocket: 1 to " + MAX_CONNECTION_ID
+                    + " characters, with a 'holder'");
+        }
+        int result = sessions.attach(sessionId, attachment(request.interfaceType(), request.context(), request.holder()),
+                request.connection());
         if (result == SessionRepository.SESSION_ENDED) {
             throw ended(sessionId);
         }
         return get(caller, sessionId);
     }
 
-    public Session detach(Caller caller, String sessionId, String interfaceType) {
+    /**
+     * Detaches an interface; with {@code connection} (a gateway's WebSocket closing) only that socket
+     * is let go, and the interface stays while another of its sockets is open on any replica.
+     */
+    public Session detach(Caller caller, String sessionId, String interfaceType, String connection) {
         get(caller, sessionId);
-        if (interfaceType != null && INTERFACE_TYPE.matcher(interfaceType).matches()) {
+        if (connection != null) {
+            sessions.detachSocket(sessionId, connection);
+        } else if (interfaceType != null && INTERFACE_TYPE.matcher(interfaceType).matches()) {
             sessions.detach(sessionId, interfaceType, null);
         }
         return get(caller, sessionId);

@@ -18,6 +18,7 @@ import io.nagatha.contracts.Event;
 import io.nagatha.contracts.Ids;
 import io.nagatha.contracts.Json;
 import io.nagatha.contracts.Keys;
+import io.nagatha.contracts.ServiceReplica;
 import io.nagatha.contracts.StreamFields;
 import io.nagatha.testing.RedisTestResource;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -26,6 +27,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -141,5 +143,56 @@ class SessionLifecycleTest {
                 .body(containsString("nagatha_sessions_interfaces{application=\"session-service\",interface=\"cli\""))
                 .body(not(containsString("nagatha_sessions_interfaces{application=\"session-service\",interface=\"websocket\"")));
         given().get("/q/health/live").then().statusCode(200).body("status", notNullValue());
+    }
+
+    @Test
+    void anInterfaceHeldBySocketsOnTwoReplicasStaysUntilTheLastClosesAndADeadReplicasSocketsAreCleared() {
+        String user = Ids.user();
+        String id = create(user, "cli", null, 201);
+        String liveGateway = "gw-live-" + Ids.user();
+        redis.hash(String.class).hset(Keys.serviceReplicas("gateway"), liveGateway,
+                Json.encode(new ServiceReplica(liveGateway, Instant.now(), Instant.now().plusSeconds(3600))));
+        attachSocket(user, id, "web", "gw-a", "gw-a:1");
+        attachSocket(user, id, "web", liveGateway, liveGateway + ":1");
+        attachSocket(user, id, "discord", "gw-a", "gw-a:2");
+        long presenceBefore = presenceEvents(id);
+
+        // Replica A's web socket closes: B's keeps the interface, and nobody is told anything changed.
+        as(user).queryParam("connection", "gw-a:1").delete("/sessions/" + id + "/interfaces/web").then().statusCode(200)
+                .body("interfaces.type", contains("cli", "web", "discord"));
+        // Closing it again (a retried detach) changes nothing either.
+        as(user).queryParam("connection", "gw-a:1").delete("/sessions/" + id + "/interfaces/web").then().statusCode(200)
+                .body("interfaces.type", contains("cli", "web", "discord"));
+        assertEquals(presenceBefore, presenceEvents(id));
+
+        // Replica gw-a never beat: the cleanup lets its discord socket go, the live replica's web socket stays.
+        given().post("/maintenance/cleanup").then().statusCode(200).body("ran", equalTo(true));
+        as(user).get("/sessions/" + id).then().body("interfaces.type", contains("cli", "web"));
+        assertEquals(presenceBefore + 1, presenceEvents(id));
+
+        // The last web socket closes: web goes, and a presence event says so.
+        as(user).queryParam("connection", liveGateway + ":1").delete("/sessions/" + id + "/interfaces/web").then().statusCode(200)
+                .body("interfaces.type", contains("cli"));
+        assertEquals(presenceBefore + 2, presenceEvents(id));
+        assertEquals(0L, redis.hash(String.class).hlen(Keys.sessionSockets(id)));
+        redis.hash(String.class).hdel(Keys.serviceReplicas("gateway"), liveGateway);
+    }
+
+    @Test
+    void aConnectionIdNeedsAHolder() {
+        String user = Ids.user();
+        String id = create(user, "cli", null, 201);
+        as(user).contentType(ContentType.JSON).body(Map.of("interface", "web", "connection", "c1"))
+                .post("/sessions/" + id + "/interfaces").then().statusCode(400).body("code", equalTo("validation_failed"));
+    }
+
+    private static void attachSocket(String user, String id, String type, String holder, String connection) {
+        as(user).contentType(ContentType.JSON).body(Map.of("interface", type, "holder", holder, "connection", connection))
+                .post("/sessions/" + id + "/interfaces").then().statusCode(200);
+    }
+
+    private long presenceEvents(String id) {
+        return redis.stream(String.class).xrange(Keys.events(id), StreamRange.of("-", "+")).stream()
+                .filter(e -> e.payload().get(StreamFields.EVENT).contains("\"presence\"")).count();
     }
 }

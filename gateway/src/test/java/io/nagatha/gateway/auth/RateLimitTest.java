@@ -1,0 +1,125 @@
+package io.nagatha.gateway.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+
+import io.nagatha.contracts.ApiKey;
+import io.nagatha.contracts.ApiKeys;
+import io.nagatha.contracts.Ids;
+import io.nagatha.contracts.Json;
+import io.nagatha.contracts.Keys;
+import io.nagatha.testing.RedisTestResource;
+import io.nagatha.testing.WsClient;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-user request budget at the door, on real Redis, with a small budget: 5 at once, then one
+ * every 5 seconds. Refusals are 429 problems with Retry-After; every answer says what is left.
+ */
+@QuarkusTest
+@WithTestResource(RedisTestResource.class)
+@TestProfile(RateLimitTest.SmallBudget.class)
+class RateLimitTest {
+
+    public static class SmallBudget implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("nagatha.gateway.rate-limit.requests.limit", "12", "nagatha.gateway.rate-limit.requests.period", "1m",
+                    "nagatha.gateway.rate-limit.requests.burst", "5");
+        }
+    }
+
+    @Inject
+    RedisDataSource redis;
+
+    @TestHTTPResource("/")
+    URI base;
+
+    @Test
+    void aBurstBeyondTheBudgetIsRefusedWithRetryAfterAndOtherUsersAreNotTouched() {
+        String key = storeKey(Ids.user());
+        List<Integer> statuses = new ArrayList<>();
+        List<String> remaining = new ArrayList<>();
+        Response refused = null;
+        for (int i = 0; i < 8; i++) {
+            Response response = given().header("Authorization", "Bearer " + key).get("/api/v1/status");
+            statuses.add(response.statusCode());
+            remaining.add(response.header("RateLimit-Remaining"));
+            if (response.statusCode() == 429 && refused == null) {
+                refused = response;
+            }
+        }
+        assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 429, 429, 429);
+        assertThat(remaining.subList(0, 5)).containsExactly("4", "3", "2", "1", "0");
+        refused.then().contentType("application/problem+json").body("code", equalTo("rate_limited"))
+                .body("status", equalTo(429)).body("detail", startsWith("too many requests"))
+                .header("RateLimit-Limit", "5");
+        long retryAfter = Long.parseLong(refused.header("Retry-After"));
+        assertThat(retryAfter).isBetween(1L, 5L);
+
+        // Another user has a budget of their own.
+        given().header("Authorization", "Bearer " + storeKey(Ids.user())).get("/api/v1/status").then().statusCode(200);
+    }
+
+    @Test
+    void theBudgetRefillsAtTheSustainedRate() throws InterruptedException {
+        String key = storeKey(Ids.user());
+        for (int i = 0; i < 5; i++) {
+            given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(200);
+        }
+        given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(429);
+        Thread.sleep(5_100); // one emission interval (60 s / 12)
+        given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(200);
+        given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(429);
+    }
+
+    @Test
+    void theStateIsOneKeyPerUserAndBudgetWithATtl() {
+        String user = Ids.user();
+        String key = storeKey(user);
+        given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(200);
+        assertThat(redis.key().pttl(Keys.rateLimit(user, "requests"))).isBetween(1L, 5_001L);
+    }
+
+    @Test
+    void aWebSocketOpenSpendsTheBudgetAndIsClosedWith4429WhenItIsSpent() throws Exception {
+        String key = storeKey(Ids.user());
+        for (int i = 0; i < 5; i++) {
+            given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(200);
+        }
+        String ws = base.toString().replace("http://", "ws://") + "ws/v1/sessions/s_x?access_token=" + key;
+        try (WsClient client = WsClient.connect(ws)) {
+            assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(4429);
+        }
+    }
+
+    @Test
+    void anonymousRequestsAreUnauthorizedNotRateLimited() {
+        for (int i = 0; i < 8; i++) {
+            given().get("/api/v1/status").then().statusCode(401).body("code", equalTo("unauthorized"));
+        }
+    }
+
+    private String storeKey(String userId) {
+        String id = Ids.apiKey();
+        String key = ApiKeys.generate(id);
+        redis.hash(String.class).hset(Keys.API_KEYS, id, Json.encode(new ApiKey(id, userId, "test", false, Instant.now(), ApiKeys.hash(key))));
+        return key;
+    }
+}
