@@ -16,6 +16,7 @@ import io.nagatha.contracts.MemoryEntries;
 import io.nagatha.contracts.MemoryEntry;
 import io.nagatha.contracts.MemoryPut;
 import io.nagatha.contracts.Message;
+import io.nagatha.contracts.MessageToolCall;
 import io.nagatha.contracts.Page;
 import io.nagatha.contracts.Problem;
 import io.nagatha.contracts.ServiceReplica;
@@ -44,7 +45,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         ApiKey.class, AttachRequest.class, AttachedInterface.class, Caller.class, CreateKeyRequest.class,
         CreateSessionRequest.class, CreatedKey.class, Event.class, LinkCode.class, LinkRequest.class,
         McpConnectionStatus.class, McpServerStatus.class, MemoryEntries.class, MemoryEntry.class, MemoryPut.class,
-        Message.class, Page.class, Problem.class, ServiceReplica.class, Session.class, SessionPatch.class,
+        Message.class, MessageToolCall.class, Page.class, Problem.class, ServiceReplica.class, Session.class, SessionPatch.class,
         SessionResult.class, SessionStats.class, SessionUsage.class, ToolCallRequest.class, ToolCallResult.class,
         ToolInfo.class, ToolUsage.class, TurnRequest.class, TurnUsage.class, UsageReport.class, UserIdentities.class },
         classNames = "io.nagatha.contracts.WholeNumberDeserializer")
