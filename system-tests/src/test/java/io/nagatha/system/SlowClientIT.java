@@ -210,7 +210,9 @@ class SlowClientIT {
 
     private double metric(String name, String transport) {
         String text = io.restassured.RestAssured.given().baseUri(gateway).accept("text/plain").get("/q/metrics").asString();
-        Matcher m = Pattern.compile("^" + name + "\\{transport=\"" + transport + "\"[^}]*} ([0-9.Ee+-]+)$", Pattern.MULTILINE).matcher(text);
+        // tags come sorted (application=..., transport=...): match the transport wherever it sits
+        Matcher m = Pattern.compile("^" + name + "\\{[^}]*\\btransport=\"" + transport + "\"[^}]*} ([0-9.Ee+-]+)$", Pattern.MULTILINE)
+                .matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
