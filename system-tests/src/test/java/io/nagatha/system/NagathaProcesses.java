@@ -120,7 +120,7 @@ final class NagathaProcesses implements AutoCloseable {
             config.putIfAbsent("nagatha.gateway.rate-limit.enabled", "false");
         }
         config.put("nagatha.redis.url", redis.url());
-        config.put("nagatha.service.heartbeat-interval", "1s");
+        config.put("nagatha.service.heartbeat-interval", "2s"); // 3 missed beats = gone: 1 s was missed on a loaded CI machine
         return ServiceProcess.start(service, root.resolve(service).resolve("target/quarkus-app"), port, config, logs);
     }
 
