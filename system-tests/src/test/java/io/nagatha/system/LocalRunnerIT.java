@@ -1,6 +1,7 @@
 package io.nagatha.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.nagatha.testing.FreePorts;
 import java.io.IOException;
@@ -9,10 +10,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's local start, as a new user runs it: {@code ./nagatha up} brings up Redis and the
- * four services, a first message gets an answer, {@code ./nagatha down} leaves nothing running.
+ * four services, a first message gets an answer, the CLI's commands go through the script, on a
+ * terminal {@code up} ends in the chat, {@code ./nagatha down} leaves nothing running.
  */
 class LocalRunnerIT {
 
@@ -76,6 +80,24 @@ class LocalRunnerIT {
         Result link = run("link");
         assertThat(link.exit()).as(link.output()).isZero();
         assertThat(link.output()).containsPattern("Link code: [0-9A-Z]{10} ").contains("/link code:");
+
+        Result routed = run("sessions", "list", "--json");
+        assertThat(routed.exit()).as(routed.output()).isZero();
+        assertThat(routed.output()).contains("\"items\"", "\"interfaces\"");
+
+        // On a terminal `up` ends in the chat (everything runs already, so it only attaches); leaving it leaves the stack running.
+        String shell = "cd " + root + " && env XDG_CONFIG_HOME=" + home.resolve("config") + " "
+                + env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "))
+                + " ./nagatha up; echo \"[exited $?]\"; sleep 120";
+        try (Terminal terminal = new Terminal(shell)) {
+            await("the chat at the end of up").atMost(Duration.ofMinutes(2)).until(() -> terminal.screen().contains("you> "));
+            assertThat(terminal.screen()).contains("Nagatha is up", "Nagatha - session ");
+            terminal.type("/quit");
+            terminal.press("Enter");
+            await("up ended").atMost(Duration.ofSeconds(30)).until(() -> terminal.screen().contains("[exited 0]"));
+            assertThat(terminal.screen()).contains("Nagatha keeps running");
+        }
+        assertThat(pids).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
         Result down = run("down");
         assertThat(down.exit()).as(down.output()).isZero();

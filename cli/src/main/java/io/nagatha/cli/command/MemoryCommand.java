@@ -24,6 +24,11 @@ public final class MemoryCommand extends GroupCommand {
         return "/api/v1/memory/" + Gateway.segment(section) + (key == null ? "" : "/" + Gateway.segment(key));
     }
 
+    /** A text value as itself, anything else as JSON. */
+    static String text(JsonNode value) {
+        return value.isTextual() ? value.asText() : value.toString();
+    }
+
     @Command(name = "list", description = "The entries of a section.", mixinStandardHelpOptions = true)
     static final class ListEntries extends GatewayCommand {
         @Mixin
@@ -40,7 +45,7 @@ public final class MemoryCommand extends GroupCommand {
                 return 0;
             }
             Table table = new Table("KEY", "VALUE", "EXPIRES");
-            entries.path("items").forEach(e -> table.row(e.path("key").asText(), e.path("value").toString(),
+            entries.path("items").forEach(e -> table.row(e.path("key").asText(), text(e.path("value")),
                     e.hasNonNull("expiresAt") ? ago(e.path("expiresAt")) : "never"));
             if (table.isEmpty()) {
                 out().println("Nothing in " + section + ".");
@@ -68,8 +73,7 @@ public final class MemoryCommand extends GroupCommand {
             if (output.json) {
                 printJson(entry);
             } else {
-                JsonNode value = entry.path("value");
-                out().println(value.isTextual() ? value.asText() : value.toString());
+                out().println(text(entry.path("value")));
             }
             return 0;
         }

@@ -55,15 +55,17 @@ public final class ServerCommand extends GroupCommand {
             }
             out().println("Nagatha " + status.path("version").asText("?") + " at " + gateway().config().url() + ": " + status.path("status").asText());
             out().println();
-            Table services = new Table("SERVICE", "REPLICAS", "STARTED", "LAST SEEN");
+            Table services = new Table("SERVICE", "REPLICAS", "REPLICA", "STARTED", "LAST SEEN");
             status.path("services").fields().forEachRemaining(service -> {
                 JsonNode replicas = service.getValue();
                 if (replicas.isEmpty()) {
-                    services.row(service.getKey(), 0, "-", "-");
+                    services.row(service.getKey(), 0, "none running", "", "");
                 }
+                boolean first = true;
                 for (JsonNode replica : replicas) {
-                    services.row(service.getKey(), replicas.size() + " (" + replica.path("id").asText() + ")", ago(replica.path("startedAt")),
-                            ago(replica.path("lastSeen")));
+                    services.row(first ? service.getKey() : "", first ? replicas.size() : "", replica.path("id").asText(),
+                            ago(replica.path("startedAt")), ago(replica.path("lastSeen")));
+                    first = false;
                 }
             });
             services.print(out());

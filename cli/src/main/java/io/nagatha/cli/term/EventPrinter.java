@@ -72,10 +72,8 @@ public final class EventPrinter {
                     out.inline(text);
                 }
             }
-            case EventTypes.TOOL_CALL -> out.line(prefix(turn, mine) + "  [tool] " + data.path("server").asText() + "/" + data.path("tool").asText()
-                    + " " + abbreviate(data.path("arguments").toString()));
-            case EventTypes.TOOL_RESULT -> out.line(prefix(turn, mine) + "  [tool] " + data.path("server").asText() + "/" + data.path("tool").asText()
-                    + " -> " + toolOutcome(data));
+            case EventTypes.TOOL_CALL -> out.line(prefix(turn, mine) + "  [tool] " + toolName(data) + " " + abbreviate(data.path("arguments").toString()));
+            case EventTypes.TOOL_RESULT -> out.line(prefix(turn, mine) + "  [tool] " + toolName(data) + " -> " + toolOutcome(data));
             case EventTypes.MESSAGE -> {
                 JsonNode message = data.path("message");
                 String content = message.path("content").asText("");
@@ -119,6 +117,11 @@ public final class EventPrinter {
 
     private static String prefix(Turn turn, boolean mine) {
         return mine || turn == null ? "" : "[" + turn.interfaceType + "]";
+    }
+
+    private static String toolName(JsonNode data) {
+        String server = data.path("server").asText("");
+        return server.isEmpty() ? data.path("tool").asText() : server + "/" + data.path("tool").asText();
     }
 
     private static String toolOutcome(JsonNode data) {
