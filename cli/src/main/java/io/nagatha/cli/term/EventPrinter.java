@@ -72,8 +72,8 @@ public final class EventPrinter {
                     out.inline(text);
                 }
             }
-            case EventTypes.TOOL_CALL -> out.line(prefix(turn, mine) + "  [tool] " + toolName(data) + " " + abbreviate(data.path("arguments").toString()));
-            case EventTypes.TOOL_RESULT -> out.line(prefix(turn, mine) + "  [tool] " + toolName(data) + " -> " + toolOutcome(data));
+            case EventTypes.TOOL_CALL -> out.line(prefix(turn, mine) + "[tool] " + toolName(data) + " " + abbreviate(data.path("arguments").toString()));
+            case EventTypes.TOOL_RESULT -> out.line(prefix(turn, mine) + "[tool] " + toolName(data) + " -> " + toolOutcome(data));
             case EventTypes.MESSAGE -> {
                 JsonNode message = data.path("message");
                 String content = message.path("content").asText("");
@@ -102,7 +102,7 @@ public final class EventPrinter {
                 String code = data.path("code").asText("error");
                 String message = data.path("message").asText("");
                 if (mine || !"cancelled".equals(code)) {
-                    out.line(prefix(turn, mine) + "turn failed: " + message + " [" + code + "]");
+                    out.line((mine ? "" : prefix(turn, false)) + "turn failed: " + message + " [" + code + "]");
                 }
                 return new Outcome(false, code, message, null);
             }
@@ -116,7 +116,7 @@ public final class EventPrinter {
     }
 
     private static String prefix(Turn turn, boolean mine) {
-        return mine || turn == null ? "" : "[" + turn.interfaceType + "]";
+        return mine || turn == null ? "  " : "[" + turn.interfaceType + "] ";
     }
 
     private static String toolName(JsonNode data) {
