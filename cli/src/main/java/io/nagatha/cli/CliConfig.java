@@ -24,15 +24,18 @@ public final class CliConfig {
     private final String key;
     private final String keySource;
     private final Duration timeout;
+    private final Duration connectTimeout;
 
-    private CliConfig(String url, String key, String keySource, Duration timeout) {
+    private CliConfig(String url, String key, String keySource, Duration timeout, Duration connectTimeout) {
         this.url = url;
         this.key = key;
         this.keySource = keySource;
         this.timeout = timeout;
+        this.connectTimeout = connectTimeout;
     }
 
-    public static CliConfig resolve(String urlOption, String keyOption, Duration timeout, Map<String, String> env) {
+    /** {@code timeout} bounds each request (and a WebSocket's attach); {@code connectTimeout} each new connection. */
+    public static CliConfig resolve(String urlOption, String keyOption, Duration timeout, Duration connectTimeout, Map<String, String> env) {
         Optional<Path> credentials = credentialFiles(env).stream().filter(Files::isReadable).findFirst();
         Map<String, String> fromFile = credentials.map(CliConfig::readEnvFile).orElse(Map.of());
         String url = firstNonBlank(urlOption, env.get("NAGATHA_URL"), fromFile.get("NAGATHA_URL"), DEFAULT_URL);
@@ -51,7 +54,7 @@ public final class CliConfig {
             key = null;
             source = null;
         }
-        return new CliConfig(stripSlash(url), key, source, timeout);
+        return new CliConfig(stripSlash(url), key, source, timeout, connectTimeout);
     }
 
     /**
@@ -122,6 +125,10 @@ public final class CliConfig {
 
     public Duration timeout() {
         return timeout;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
     }
 
     private static String firstNonBlank(String... values) {

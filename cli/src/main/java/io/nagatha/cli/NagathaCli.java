@@ -39,6 +39,10 @@ public final class NagathaCli {
             description = "How long one request may take (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
 
+    @Option(names = "--connect-timeout", scope = ScopeType.INHERIT, paramLabel = "SECONDS", defaultValue = "5",
+            description = "How long opening a connection to the gateway may take (default: ${DEFAULT-VALUE}).")
+    int connectTimeoutSeconds;
+
     private Gateway gateway;
 
     public static void main(String[] args) {
@@ -60,10 +64,10 @@ public final class NagathaCli {
     }
 
     public CliConfig config() {
-        if (timeoutSeconds < 1) {
-            throw new CliException(ExitCodes.USAGE, "--timeout must be at least 1 second");
+        if (timeoutSeconds < 1 || connectTimeoutSeconds < 1) {
+            throw new CliException(ExitCodes.USAGE, "--timeout and --connect-timeout must be at least 1 second");
         }
-        return CliConfig.resolve(url, key, Duration.ofSeconds(timeoutSeconds), System.getenv());
+        return CliConfig.resolve(url, key, Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(connectTimeoutSeconds), System.getenv());
     }
 
     public synchronized Gateway gateway() {

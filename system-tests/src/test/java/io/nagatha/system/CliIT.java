@@ -77,6 +77,9 @@ class CliIT {
         if (said.contains("stream slowly")) {
             return Reply.chunks(List.of("Streaming ", "one ", "piece ", "at ", "a ", "time, ", "done.")).chunkDelay(Duration.ofMillis(700));
         }
+        if (said.contains("stream very slowly")) {
+            return Reply.chunks(List.of("Streaming ", "one ", "piece ", "at ", "a ", "time, ", "done.")).chunkDelay(Duration.ofSeconds(2));
+        }
         if (said.contains("take forever")) {
             return Reply.chunks(List.of("This ", "will ", "never ", "finish")).chunkDelay(Duration.ofSeconds(30));
         }
@@ -193,11 +196,8 @@ class CliIT {
     @Test
     void connectCliStreamsRepliesShowsOtherInterfacesAndCancelsWithCtrlC() throws Exception {
         String session = json(cli("sessions", "new", "--json")).path("id").asText();
-        Path config = Files.createDirectories(home.resolve("config"));
-        String command = "env " + env(Map.of("XDG_CONFIG_HOME", config.toString())).entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "))
-                + " java -jar " + JAR + " connect cli --session " + session + "; echo \"[exited $?]\"; sleep 120";
-        try (Terminal terminal = new Terminal(command)) {
+        Path config = home.resolve("config");
+        try (Terminal terminal = new Terminal(connectCommand(session))) {
             await("the prompt").atMost(Duration.ofSeconds(30)).until(() -> terminal.screen().contains("you> "));
             assertThat(terminal.screen()).contains("session " + session);
 
@@ -244,6 +244,33 @@ class CliIT {
         assertThat(Files.readString(config.resolve("nagatha/history"))).contains("stream slowly please", "still here?");
     }
 
+    @Test
+    void connectCliReconnectsAfterTheGatewayRestartsAndCatchesUpOnTheReply() throws Exception {
+        String session = json(cli("sessions", "new", "--json")).path("id").asText();
+        try (Terminal terminal = new Terminal(connectCommand(session))) {
+            await("the prompt").atMost(Duration.ofSeconds(30)).until(() -> terminal.screen().contains("you> "));
+            terminal.type("stream very slowly");
+            terminal.press("Enter");
+            await("the reply started").atMost(Duration.ofSeconds(30)).until(() -> terminal.screen().contains("Streaming "));
+
+            // The gateway goes away mid-reply; the agent goes on writing the turn's events to Redis.
+            nagatha.gateway().stop();
+            await("the drop noticed").atMost(Duration.ofSeconds(30)).until(() -> terminal.screen().contains("(connection to the gateway lost"));
+            nagatha.restartGateway();
+            await("reconnected and caught up").atMost(Duration.ofSeconds(60)).until(() -> {
+                String screen = terminal.screen();
+                return screen.contains("(reconnected") && screen.contains("done.");
+            });
+            String screen = terminal.screen();
+            assertThat(screen.split("Streaming ", -1)).as("every piece shown once: " + screen).hasSize(2);
+            assertThat(screen.split("piece ", -1)).as("every piece shown once: " + screen).hasSize(2);
+
+            terminal.type("after the restart");
+            terminal.press("Enter");
+            await("the next reply").atMost(Duration.ofSeconds(30)).until(() -> terminal.screen().contains("You said: after the restart"));
+        }
+    }
+
     // --- running the CLI ----------------------------------------------------------------------
 
     record Result(int exit, String out, String err) {
@@ -256,6 +283,14 @@ class CliIT {
         env.put("NAGATHA_HOME", home.resolve("no-runner-home").toString());
         env.putAll(extra);
         return env;
+    }
+
+    /** {@code connect cli} on a session, its history under {@code home/config}; the shell prints its exit code. */
+    private static String connectCommand(String session) throws IOException {
+        Path config = Files.createDirectories(home.resolve("config"));
+        return "env " + env(Map.of("XDG_CONFIG_HOME", config.toString())).entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "))
+                + " java -jar " + JAR + " connect cli --session " + session + "; echo \"[exited $?]\"; sleep 120";
     }
 
     private static Result cli(String... args) throws IOException, InterruptedException {

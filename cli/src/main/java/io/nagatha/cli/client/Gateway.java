@@ -25,14 +25,12 @@ import java.time.Duration;
  */
 public final class Gateway {
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-
     private final CliConfig config;
     private final HttpClient http;
 
     public Gateway(CliConfig config) {
         this.config = config;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        this.http = HttpClient.newBuilder().connectTimeout(config.connectTimeout()).build();
     }
 
     public CliConfig config() {
@@ -88,7 +86,7 @@ public final class Gateway {
         try {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw unreachable(config.url(), e);
+            throw unreachable(config, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.INTERRUPTED, "interrupted");
@@ -101,14 +99,15 @@ public final class Gateway {
     }
 
     /** The exception for a gateway that does not answer. */
-    static CliException unreachable(String url, Throwable e) {
+    static CliException unreachable(CliConfig config, Throwable e) {
+        String url = config.url();
         Throwable cause = e;
         while (cause.getCause() != null && !(cause instanceof ConnectException)) {
             cause = cause.getCause();
         }
         String why;
         if (cause instanceof HttpConnectTimeoutException || e instanceof HttpConnectTimeoutException) {
-            why = "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s";
+            why = "no connection within " + config.connectTimeout().toSeconds() + " s (--connect-timeout)";
         } else if (e instanceof HttpTimeoutException) {
             return new CliException(ExitCodes.SERVER_ERROR, "the gateway at " + url + " did not answer in time (--timeout)");
         } else if (cause instanceof ConnectException) {

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -22,8 +21,6 @@ import java.util.function.Consumer;
  * or -1 when it broke without one).
  */
 public final class SessionSocket {
-
-    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(15);
 
     private final Gateway gateway;
     private final String sessionId;
@@ -51,11 +48,11 @@ public final class SessionSocket {
                 + (since == null ? "" : "&since=" + Gateway.segment(since)));
         try {
             socket = gateway.http().newWebSocketBuilder()
-                    .connectTimeout(OPEN_TIMEOUT)
+                    .connectTimeout(gateway.config().connectTimeout())
                     .header("Authorization", "Bearer " + gateway.config().key())
                     .buildAsync(uri, new Listener())
-                    .get(OPEN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            return attached.get(OPEN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    .get(gateway.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return attached.get(gateway.config().timeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof CliException cli) {
@@ -66,11 +63,11 @@ public final class SessionSocket {
                 Object body = handshake.getResponse().body();
                 throw Gateway.problem(status, Gateway.parse(body instanceof String s ? s : null), null);
             }
-            throw Gateway.unreachable(gateway.config().url(), cause);
+            throw Gateway.unreachable(gateway.config(), cause);
         } catch (TimeoutException e) {
             close();
             throw new CliException(ExitCodes.UNREACHABLE, "the gateway at " + gateway.config().url() + " did not open the session's WebSocket in "
-                    + OPEN_TIMEOUT.toSeconds() + " s");
+                    + gateway.config().timeout().toSeconds() + " s (--timeout)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException(ExitCodes.INTERRUPTED, "interrupted");

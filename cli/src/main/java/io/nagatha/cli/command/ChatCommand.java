@@ -45,6 +45,10 @@ public final class ChatCommand extends GatewayCommand {
     @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "300", description = "Give up waiting for the reply after this long (default: ${DEFAULT-VALUE}); the turn goes on.")
     int waitSeconds;
 
+    @Option(names = "--reconnect-attempts", paramLabel = "N", defaultValue = "5",
+            description = "Reconnects in a row after the WebSocket drops before giving up, 0 for no limit (default: ${DEFAULT-VALUE}).")
+    int reconnectAttempts;
+
     /** A marker the socket's failure puts on the queue so the wait ends at once. */
     private static final JsonNode FATAL = Json.MAPPER.createObjectNode().put("type", "cli.fatal");
 
@@ -56,7 +60,7 @@ public final class ChatCommand extends GatewayCommand {
         Object lock = new Object();
         PrintWriter stderr = new PrintWriter(System.err, true, Charset.defaultCharset());
         WriterOutput output = new WriterOutput(new PrintWriter(System.out, true, Charset.defaultCharset()), lock);
-        ResumingSocket socket = new ResumingSocket(gateway(), chat.id(), Conversation.INTERFACE, 5, events::add,
+        ResumingSocket socket = new ResumingSocket(gateway(), chat.id(), Conversation.INTERFACE, reconnectAttempts, events::add,
                 notice -> { output.endLine(); stderr.println(notice); }, e -> { fatal.set(e); events.add(FATAL); });
         socket.open();
         AtomicReference<String> turn = new AtomicReference<>();

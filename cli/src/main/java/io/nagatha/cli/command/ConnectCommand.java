@@ -44,7 +44,6 @@ public final class ConnectCommand extends GroupCommand {
     @Command(name = "cli", description = "Chat with Nagatha in this terminal, on your active session.", mixinStandardHelpOptions = true)
     static final class Cli extends GatewayCommand {
 
-        private static final int HISTORY_LINES = 1000;
         private static final int RECENT_MESSAGES = 6;
         private static final JsonNode FATAL = Json.MAPPER.createObjectNode().put("type", "cli.fatal");
         private static final EventPrinter.Outcome CANCELLED = new EventPrinter.Outcome(false, "cancelled", "cancelled here", null);
@@ -54,6 +53,14 @@ public final class ConnectCommand extends GroupCommand {
 
         @Option(names = "--new", description = "Start a new session.")
         boolean fresh;
+
+        @Option(names = "--reconnect-attempts", paramLabel = "N", defaultValue = "0",
+                description = "Reconnects in a row after the WebSocket drops before giving up; 0 (the default) for no limit.")
+        int reconnectAttempts;
+
+        @Option(names = "--history-size", paramLabel = "LINES", defaultValue = "1000",
+                description = "Lines kept in the history file (default: ${DEFAULT-VALUE}).")
+        int historySize;
 
         private final Set<String> mine = ConcurrentHashMap.newKeySet();
         private final Object sendLock = new Object();
@@ -80,8 +87,8 @@ public final class ConnectCommand extends GroupCommand {
             }
             LineReader reader = LineReaderBuilder.builder().appName("nagatha").terminal(terminal)
                     .variable(LineReader.HISTORY_FILE, history)
-                    .variable(LineReader.HISTORY_SIZE, HISTORY_LINES)
-                    .variable(LineReader.HISTORY_FILE_SIZE, HISTORY_LINES)
+                    .variable(LineReader.HISTORY_SIZE, historySize)
+                    .variable(LineReader.HISTORY_FILE_SIZE, historySize)
                     .build();
             Object lock = new Object();
             WriterOutput output = new WriterOutput(terminal.writer(), lock) {
@@ -92,7 +99,7 @@ public final class ConnectCommand extends GroupCommand {
             };
             boolean tty = !Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType());
             BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
-            ResumingSocket socket = new ResumingSocket(gateway(), chat.id(), Conversation.INTERFACE, 0, events::add, output::line,
+            ResumingSocket socket = new ResumingSocket(gateway(), chat.id(), Conversation.INTERFACE, reconnectAttempts, events::add, output::line,
                     e -> { fatal = e; events.add(FATAL); });
             JsonNode attached = socket.open();
             EventPrinter printer = new EventPrinter(output, mine::contains, true);

@@ -2,9 +2,12 @@ package io.nagatha.cli.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nagatha.cli.CliConfig;
 import io.nagatha.cli.CliException;
 import io.nagatha.cli.ExitCodes;
 import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class GatewayTest {
@@ -32,7 +35,7 @@ class GatewayTest {
 
     @Test
     void aRefusedConnectionSaysHowToStartNagatha() {
-        CliException down = Gateway.unreachable("http://127.0.0.1:1", new ConnectException());
+        CliException down = Gateway.unreachable(CliConfig.resolve("http://127.0.0.1:1", "k", Duration.ofSeconds(1), Duration.ofSeconds(1), Map.of()), new ConnectException());
         assertThat(down.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(down.getMessage()).contains("connection refused", "nagatha server start", "--url");
     }
