@@ -6,12 +6,14 @@ import io.nagatha.cli.CliException;
 import io.nagatha.cli.ExitCodes;
 import io.nagatha.cli.NagathaCli;
 import io.nagatha.cli.client.Gateway;
+import io.nagatha.cli.term.Table;
 import io.nagatha.contracts.Json;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -47,6 +49,31 @@ abstract class GatewayCommand implements Callable<Integer> {
         } catch (JsonProcessingException e) {
             throw new CliException(ExitCodes.SERVER_ERROR, "cannot print the answer: " + e.getOriginalMessage());
         }
+    }
+
+    /** With --json the answer as it came, else the table ({@code whenEmpty} instead when it has no rows). */
+    int print(JsonOption output, JsonNode answer, Supplier<Table> table, String whenEmpty) {
+        if (output.json) {
+            printJson(answer);
+            return ExitCodes.OK;
+        }
+        Table rows = table.get();
+        if (rows.isEmpty() && whenEmpty != null) {
+            out().println(whenEmpty);
+        } else {
+            rows.print(out());
+        }
+        return ExitCodes.OK;
+    }
+
+    /** With --json the answer as it came, else {@code text}. */
+    int print(JsonOption output, JsonNode answer, Supplier<String> text) {
+        if (output.json) {
+            printJson(answer);
+        } else {
+            out().println(text.get());
+        }
+        return ExitCodes.OK;
     }
 
     /** "3 min ago" for an ISO-8601 time; the text itself when it is not one. */

@@ -36,14 +36,9 @@ public final class KeysCommand extends GroupCommand {
             body.put("name", name);
             body.put("admin", admin);
             JsonNode created = gateway().post("/api/v1/keys", body);
-            if (output.json) {
-                printJson(created);
-                return 0;
-            }
-            out().println("Key " + created.path("id").asText() + " for " + created.path("userId").asText(user) + (admin ? " (admin)" : "") + ":");
-            out().println(created.path("key").asText());
-            out().println("It is shown only now; give it to its user (NAGATHA_API_KEY=... or --key).");
-            return 0;
+            return print(output, created, () -> "Key " + created.path("id").asText() + " for " + created.path("userId").asText(user)
+                    + (admin ? " (admin)" : "") + ":\n" + created.path("key").asText()
+                    + "\nIt is shown only now; give it to its user (NAGATHA_API_KEY=... or --key).");
         }
     }
 
@@ -55,16 +50,13 @@ public final class KeysCommand extends GroupCommand {
         @Override
         int execute() {
             JsonNode keys = gateway().get("/api/v1/keys");
-            if (output.json) {
-                printJson(keys);
-                return 0;
-            }
-            Table table = new Table("ID", "USER", "NAME", "ADMIN", "CREATED");
-            JsonNode items = keys.has("items") ? keys.path("items") : keys;
-            items.forEach(key -> table.row(key.path("id").asText(), key.path("userId").asText(), key.path("name").asText(""),
-                    key.path("admin").asBoolean() ? "yes" : "no", ago(key.path("createdAt"))));
-            table.print(out());
-            return 0;
+            return print(output, keys, () -> {
+                Table table = new Table("ID", "USER", "NAME", "ADMIN", "CREATED");
+                JsonNode items = keys.has("items") ? keys.path("items") : keys;
+                items.forEach(key -> table.row(key.path("id").asText(), key.path("userId").asText(), key.path("name").asText(""),
+                        key.path("admin").asBoolean() ? "yes" : "no", ago(key.path("createdAt"))));
+                return table;
+            }, null);
         }
     }
 

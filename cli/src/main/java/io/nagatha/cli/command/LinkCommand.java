@@ -15,15 +15,9 @@ public final class LinkCommand extends GatewayCommand {
     @Override
     int execute() {
         JsonNode code = gateway().post("/api/v1/identities/link-codes", null);
-        if (output.json) {
-            printJson(code);
-            return 0;
-        }
         String value = code.path("code").asText();
-        out().println("Link code: " + value + "   (single use, valid until " + code.path("expiresAt").asText() + ")");
-        out().println();
-        out().println("In Discord, send:   /link code:" + value);
-        out().println("Afterwards your Discord account continues the sessions, memory and history you have here.");
-        return 0;
+        return print(output, code, () -> "Link code: " + value + "   (single use, valid until " + code.path("expiresAt").asText() + ")\n\n"
+                + "In Discord, send:   /link code:" + value + "\n"
+                + "Afterwards your Discord account continues the sessions, memory and history you have here.");
     }
 }

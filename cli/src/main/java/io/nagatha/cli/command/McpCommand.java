@@ -22,10 +22,10 @@ public final class McpCommand extends GroupCommand {
         @Override
         int execute() {
             JsonNode servers = gateway().get("/api/v1/mcp/servers");
-            if (output.json) {
-                printJson(servers);
-                return 0;
-            }
+            return print(output, servers, () -> table(servers), "No MCP servers configured (add them to the mcpServers file: docs/mcp-config.md).");
+        }
+
+        private static Table table(JsonNode servers) {
             Table table = new Table("SERVER", "TRANSPORT", "STATE", "TOOLS", "CONNECTIONS", "LAST CHECK", "LAST ERROR");
             for (JsonNode server : servers.path("items")) {
                 Map<String, Integer> byState = new TreeMap<>();
@@ -40,12 +40,7 @@ public final class McpCommand extends GroupCommand {
                         server.path("tools").asInt(), byState.isEmpty() ? "-" : byState.toString().replaceAll("[{}]", ""),
                         ago(server.path("lastHealthCheck")), lastError);
             }
-            if (table.isEmpty()) {
-                out().println("No MCP servers configured (add them to the mcpServers file: docs/mcp-config.md).");
-            } else {
-                table.print(out());
-            }
-            return 0;
+            return table;
         }
     }
 

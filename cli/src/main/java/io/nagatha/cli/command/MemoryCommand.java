@@ -24,6 +24,24 @@ public final class MemoryCommand extends GroupCommand {
         return "/api/v1/memory/" + Gateway.segment(section) + (key == null ? "" : "/" + Gateway.segment(key));
     }
 
+    /** The SECTION KEY pair that names one entry. */
+    static final class Entry {
+        @Parameters(index = "0", paramLabel = "SECTION")
+        String section;
+
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
+
+        String path() {
+            return MemoryCommand.path(section, key);
+        }
+
+        @Override
+        public String toString() {
+            return section + "/" + key;
+        }
+    }
+
     /** A text value as itself, anything else as JSON. */
     static String text(JsonNode value) {
         return value.isTextual() ? value.asText() : value.toString();
@@ -40,19 +58,12 @@ public final class MemoryCommand extends GroupCommand {
         @Override
         int execute() {
             JsonNode entries = gateway().get(path(section, null));
-            if (output.json) {
-                printJson(entries);
-                return 0;
-            }
-            Table table = new Table("KEY", "VALUE", "EXPIRES");
-            entries.path("items").forEach(e -> table.row(e.path("key").asText(), text(e.path("value")),
-                    e.hasNonNull("expiresAt") ? ago(e.path("expiresAt")) : "never"));
-            if (table.isEmpty()) {
-                out().println("Nothing in " + section + ".");
-            } else {
-                table.print(out());
-            }
-            return 0;
+            return print(output, entries, () -> {
+                Table table = new Table("KEY", "VALUE", "EXPIRES");
+                entries.path("items").forEach(e -> table.row(e.path("key").asText(), text(e.path("value")),
+                        e.hasNonNull("expiresAt") ? ago(e.path("expiresAt")) : "never"));
+                return table;
+            }, "Nothing in " + section + ".");
         }
     }
 
@@ -61,21 +72,13 @@ public final class MemoryCommand extends GroupCommand {
         @Mixin
         JsonOption output;
 
-        @Parameters(index = "0", paramLabel = "SECTION")
-        String section;
-
-        @Parameters(index = "1", paramLabel = "KEY")
-        String key;
+        @Mixin
+        Entry entry;
 
         @Override
         int execute() {
-            JsonNode entry = gateway().get(path(section, key));
-            if (output.json) {
-                printJson(entry);
-            } else {
-                out().println(text(entry.path("value")));
-            }
-            return 0;
+            JsonNode stored = gateway().get(entry.path());
+            return print(output, stored, () -> text(stored.path("value")));
         }
     }
 
@@ -85,11 +88,8 @@ public final class MemoryCommand extends GroupCommand {
         @Mixin
         JsonOption output;
 
-        @Parameters(index = "0", paramLabel = "SECTION")
-        String section;
-
-        @Parameters(index = "1", paramLabel = "KEY")
-        String key;
+        @Mixin
+        Entry entry;
 
         @Parameters(index = "2", paramLabel = "VALUE")
         String value;
@@ -107,13 +107,8 @@ public final class MemoryCommand extends GroupCommand {
             if (ttlSeconds != null) {
                 body.put("ttlSeconds", ttlSeconds);
             }
-            JsonNode entry = gateway().put(path(section, key), body);
-            if (output.json) {
-                printJson(entry);
-            } else {
-                out().println("Stored " + section + "/" + key + (entry.hasNonNull("expiresAt") ? " until " + entry.path("expiresAt").asText() : ""));
-            }
-            return 0;
+            JsonNode stored = gateway().put(entry.path(), body);
+            return print(output, stored, () -> "Stored " + entry + (stored.hasNonNull("expiresAt") ? " until " + stored.path("expiresAt").asText() : ""));
         }
 
         private static JsonNode parse(String value) {
@@ -127,16 +122,13 @@ public final class MemoryCommand extends GroupCommand {
 
     @Command(name = "delete", description = "Forget one entry.", mixinStandardHelpOptions = true)
     static final class Delete extends GatewayCommand {
-        @Parameters(index = "0", paramLabel = "SECTION")
-        String section;
-
-        @Parameters(index = "1", paramLabel = "KEY")
-        String key;
+        @Mixin
+        Entry entry;
 
         @Override
         int execute() {
-            gateway().delete(path(section, key));
-            out().println("Deleted " + section + "/" + key);
+            gateway().delete(entry.path());
+            out().println("Deleted " + entry);
             return 0;
         }
     }

@@ -56,7 +56,7 @@ public final class ServerCommand extends GroupCommand {
             out().println("Nagatha " + status.path("version").asText("?") + " at " + gateway().config().url() + ": " + status.path("status").asText());
             out().println();
             Table services = new Table("SERVICE", "REPLICAS", "REPLICA", "STARTED", "LAST SEEN");
-            status.path("services").fields().forEachRemaining(service -> {
+            status.path("services").properties().forEach(service -> {
                 JsonNode replicas = service.getValue();
                 if (replicas.isEmpty()) {
                     services.row(service.getKey(), 0, "none running", "", "");
@@ -71,7 +71,7 @@ public final class ServerCommand extends GroupCommand {
             services.print(out());
             out().println();
             Table queues = new Table("QUEUE", "LENGTH", "PENDING");
-            status.path("queues").fields().forEachRemaining(q -> queues.row(q.getKey(), q.getValue().path("length").asLong(),
+            status.path("queues").properties().forEach(q -> queues.row(q.getKey(), q.getValue().path("length").asLong(),
                     q.getValue().path("pending").asLong()));
             queues.print(out());
             out().println();
@@ -112,7 +112,7 @@ public final class ServerCommand extends GroupCommand {
         table.row("all", sessions.path("active").asLong(), sessions.path("created").asLong(), sessions.path("expired").asLong(),
                 String.format("%.1f, %d", sessions.path("messagesPerSession").path("mean").asDouble(),
                         sessions.path("messagesPerSession").path("max").asLong()));
-        sessions.path("byInterface").fields().forEachRemaining(i -> table.row("  " + i.getKey(), i.getValue().asLong(), "", "", ""));
+        sessions.path("byInterface").properties().forEach(i -> table.row("  " + i.getKey(), i.getValue().asLong(), "", "", ""));
         table.print(System.out);
     }
 

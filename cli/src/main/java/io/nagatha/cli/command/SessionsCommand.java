@@ -41,21 +41,14 @@ public final class SessionsCommand extends GroupCommand {
                 query.append("&user=").append(Gateway.segment(user));
             }
             JsonNode page = gateway().get("/api/v1/sessions" + query);
-            if (output.json) {
-                printJson(page);
-                return 0;
-            }
-            Table table = new Table("ID", "TITLE", "ACTIVE", "INTERFACES", "MESSAGES", "LAST ACTIVITY");
-            for (JsonNode session : page.path("items")) {
-                table.row(session.path("id").asText(), session.path("title").asText(""), session.path("active").asBoolean() ? "yes" : "no",
-                        interfaces(session), session.path("messageCount").asLong(), ago(session.path("lastActivity")));
-            }
-            if (table.isEmpty()) {
-                out().println("No sessions yet. Start one with: nagatha chat \"Hello\" or nagatha connect cli");
-            } else {
-                table.print(out());
-            }
-            return 0;
+            return print(output, page, () -> {
+                Table table = new Table("ID", "TITLE", "ACTIVE", "INTERFACES", "MESSAGES", "LAST ACTIVITY");
+                for (JsonNode session : page.path("items")) {
+                    table.row(session.path("id").asText(), session.path("title").asText(""), session.path("active").asBoolean() ? "yes" : "no",
+                            interfaces(session), session.path("messageCount").asLong(), ago(session.path("lastActivity")));
+                }
+                return table;
+            }, "No sessions yet. Start one with: nagatha chat \"Hello\" or nagatha connect cli");
         }
     }
 
@@ -125,12 +118,7 @@ public final class SessionsCommand extends GroupCommand {
                 body.put("title", title);
             }
             JsonNode session = gateway().post("/api/v1/sessions", body);
-            if (output.json) {
-                printJson(session);
-            } else {
-                out().println("New session " + session.path("id").asText() + (title == null ? "" : " \"" + title + "\""));
-            }
-            return 0;
+            return print(output, session, () -> "New session " + session.path("id").asText() + (title == null ? "" : " \"" + title + "\""));
         }
     }
 

@@ -15,17 +15,10 @@ public final class ToolsCommand extends GatewayCommand {
     @Override
     int execute() {
         JsonNode tools = gateway().get("/api/v1/tools");
-        if (output.json) {
-            printJson(tools);
-            return 0;
-        }
-        Table table = new Table("SERVER", "TOOL", "DESCRIPTION");
-        tools.path("items").forEach(tool -> table.row(tool.path("server").asText(), tool.path("name").asText(), tool.path("description").asText("")));
-        if (table.isEmpty()) {
-            out().println("No tools: no MCP server is configured or connected (see nagatha mcp status and docs/mcp-config.md).");
-        } else {
-            table.print(out());
-        }
-        return 0;
+        return print(output, tools, () -> {
+            Table table = new Table("SERVER", "TOOL", "DESCRIPTION");
+            tools.path("items").forEach(tool -> table.row(tool.path("server").asText(), tool.path("name").asText(), tool.path("description").asText("")));
+            return table;
+        }, "No tools: no MCP server is configured or connected (see nagatha mcp status and docs/mcp-config.md).");
     }
 }

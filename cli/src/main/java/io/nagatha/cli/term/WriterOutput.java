@@ -38,12 +38,7 @@ public class WriterOutput implements Output {
     @Override
     public void line(String text) {
         synchronized (lock) {
-            stopSpinner();
-            if (midLine) {
-                out.println();
-                out.flush();
-                midLine = false;
-            }
+            endLine();
             printLine(text);
         }
     }
