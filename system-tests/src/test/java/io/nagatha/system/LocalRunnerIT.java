@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's local start, as a new user runs it: {@code ./nagatha up} brings up Redis and the
  * four services, a first message gets an answer, the CLI's commands go through the script, on a
- * terminal {@code up} ends in the chat, {@code ./nagatha down} leaves nothing running.
+ * terminal {@code up} ends in the chat, {@code server stop|start} run the runner,
+ * {@code ./nagatha down} leaves nothing running.
  */
 class LocalRunnerIT {
 
@@ -64,12 +65,7 @@ class LocalRunnerIT {
         assertThat(Files.getPosixFilePermissions(credentials)).containsExactlyInAnyOrder(
                 java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
-        List<Long> pids = new ArrayList<>();
-        try (var files = Files.list(home.resolve("run"))) {
-            for (Path pidFile : files.toList()) {
-                pids.add(Long.parseLong(Files.readString(pidFile).trim()));
-            }
-        }
+        List<Long> pids = pids();
         assertThat(pids).hasSize(5); // redis and the four services
         assertThat(pids).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
@@ -99,6 +95,19 @@ class LocalRunnerIT {
         }
         assertThat(pids).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
+        // The CLI's server stop and start are the runner's down and up --detach.
+        Result stopped = run("server", "stop");
+        assertThat(stopped.exit()).as(stopped.output()).isZero();
+        assertThat(stopped.output()).contains("Stopped.");
+        assertThat(pids).noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        Result started = run("server", "start");
+        assertThat(started.exit()).as(started.output()).isZero();
+        assertThat(started.output()).contains("Nagatha is up");
+        Result status = run("server", "status");
+        assertThat(status.exit()).as(status.output()).isZero();
+        assertThat(status.output()).containsPattern("gateway\\s+1\\s+");
+        pids = pids();
+
         Result down = run("down");
         assertThat(down.exit()).as(down.output()).isZero();
         assertThat(pids).noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
@@ -109,6 +118,16 @@ class LocalRunnerIT {
     }
 
     private record Result(int exit, String output) {
+    }
+
+    private List<Long> pids() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (var files = Files.list(home.resolve("run"))) {
+            for (Path pidFile : files.toList()) {
+                pids.add(Long.parseLong(Files.readString(pidFile).trim()));
+            }
+        }
+        return pids;
     }
 
     private Result run(String... args) throws IOException, InterruptedException {
