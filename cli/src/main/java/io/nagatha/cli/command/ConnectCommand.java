@@ -105,10 +105,10 @@ public final class ConnectCommand extends GroupCommand {
             EventPrinter printer = new EventPrinter(output, mine::contains, true);
             Thread dispatcher = new Thread(() -> dispatch(events, printer, output, reader), "nagatha-events");
             dispatcher.setDaemon(true);
-            dispatcher.start();
             terminal.handle(Terminal.Signal.INT, signal -> interrupt(chat));
             try {
                 banner(chat, attached, output);
+                dispatcher.start(); // after the banner: events that came meanwhile wait in the queue
                 while (fatal == null) {
                     String line;
                     try {
