@@ -169,6 +169,25 @@ class CliIT {
     }
 
     @Test
+    void aChatStoppedWhileWaitingCancelsItsTurn() throws Exception {
+        String session = json(cli("sessions", "new", "--json")).path("id").asText();
+        ProcessBuilder builder = new ProcessBuilder("java", "-jar", JAR.toString(), "chat", "--session", session, "take forever too")
+                .directory(home.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(env(Map.of()));
+        Process chat = builder.start();
+        await("the turn started").atMost(Duration.ofSeconds(60)).until(() -> llm.requests().stream()
+                .anyMatch(r -> FakeOpenAi.lastUserMessage(r).contains("take forever too")));
+        chat.destroy(); // SIGTERM, which runs the same hook as Ctrl-C
+        assertThat(chat.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(new String(chat.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).contains("cancelled");
+
+        // With the queue policy the next message would wait behind a turn that was not cancelled (minutes: 30 s a piece).
+        Result next = cli("chat", "--session", session, "--wait", "60", "next one");
+        assertThat(next.exit()).as(next.err()).isZero();
+        assertThat(next.out()).contains("You said: next one");
+    }
+
+    @Test
     void failuresEndWithDistinctExitCodesAndReadableMessages() throws Exception {
         Result down = cli(Map.of("NAGATHA_URL", "http://127.0.0.1:" + FreePorts.next()), "sessions", "list");
         assertThat(down.exit()).isEqualTo(3);
