@@ -153,6 +153,9 @@ public final class ConnectCommand extends GroupCommand {
                     done = waiting;
                     current = turnId;
                 }
+                if (fatal != null) {
+                    waiting.completeExceptionally(fatal); // the socket ended while the message was being sent
+                }
                 EventPrinter.Outcome outcome = waiting.get();
                 if (outcome == CANCELLED) {
                     output.line("(cancelled)");
