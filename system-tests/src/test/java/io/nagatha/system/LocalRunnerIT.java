@@ -1,6 +1,7 @@
 package io.nagatha.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.nagatha.testing.FreePorts;
 import java.io.IOException;
@@ -9,10 +10,12 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's local start, as a new user runs it: {@code ./nagatha up} brings up Redis and the
- * four services, a first message gets an answer, {@code ./nagatha down} leaves nothing running.
+ * four services, a first message gets an answer, the CLI's commands go through the script, on a
+ * terminal {@code up} ends in the chat, {@code server stop|start} run the runner,
+ * {@code ./nagatha down} leaves nothing running.
  */
 class LocalRunnerIT {
 
@@ -60,12 +65,7 @@ class LocalRunnerIT {
         assertThat(Files.getPosixFilePermissions(credentials)).containsExactlyInAnyOrder(
                 java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
-        List<Long> pids = new ArrayList<>();
-        try (var files = Files.list(home.resolve("run"))) {
-            for (Path pidFile : files.toList()) {
-                pids.add(Long.parseLong(Files.readString(pidFile).trim()));
-            }
-        }
+        List<Long> pids = pids();
         assertThat(pids).hasSize(5); // redis and the four services
         assertThat(pids).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
@@ -77,6 +77,37 @@ class LocalRunnerIT {
         assertThat(link.exit()).as(link.output()).isZero();
         assertThat(link.output()).containsPattern("Link code: [0-9A-Z]{10} ").contains("/link code:");
 
+        Result routed = run("sessions", "list", "--json");
+        assertThat(routed.exit()).as(routed.output()).isZero();
+        assertThat(routed.output()).contains("\"items\"", "\"interfaces\"");
+
+        // On a terminal `up` ends in the chat (everything runs already, so it only attaches); leaving it leaves the stack running.
+        String shell = "cd " + root + " && env XDG_CONFIG_HOME=" + home.resolve("config") + " "
+                + env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "))
+                + " ./nagatha up; echo \"[exited $?]\"; sleep 120";
+        try (Terminal terminal = new Terminal(shell)) {
+            await("the chat at the end of up").atMost(Duration.ofMinutes(2)).until(() -> terminal.screen().contains("you> "));
+            assertThat(terminal.screen()).contains("Nagatha is up", "Nagatha - session ");
+            terminal.type("/quit");
+            terminal.press("Enter");
+            await("up ended").atMost(Duration.ofSeconds(30)).until(() -> terminal.screen().contains("[exited 0]"));
+            assertThat(terminal.screen()).contains("Nagatha keeps running");
+        }
+        assertThat(pids).allMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+
+        // The CLI's server stop and start are the runner's down and up --detach.
+        Result stopped = run("server", "stop");
+        assertThat(stopped.exit()).as(stopped.output()).isZero();
+        assertThat(stopped.output()).contains("Stopped.");
+        assertThat(pids).noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+        Result started = run("server", "start");
+        assertThat(started.exit()).as(started.output()).isZero();
+        assertThat(started.output()).contains("Nagatha is up");
+        Result status = run("server", "status");
+        assertThat(status.exit()).as(status.output()).isZero();
+        assertThat(status.output()).containsPattern("gateway\\s+1\\s+");
+        pids = pids();
+
         Result down = run("down");
         assertThat(down.exit()).as(down.output()).isZero();
         assertThat(pids).noneMatch(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
@@ -87,6 +118,16 @@ class LocalRunnerIT {
     }
 
     private record Result(int exit, String output) {
+    }
+
+    private List<Long> pids() throws IOException {
+        List<Long> pids = new ArrayList<>();
+        try (var files = Files.list(home.resolve("run"))) {
+            for (Path pidFile : files.toList()) {
+                pids.add(Long.parseLong(Files.readString(pidFile).trim()));
+            }
+        }
+        return pids;
     }
 
     private Result run(String... args) throws IOException, InterruptedException {

@@ -78,6 +78,15 @@ final class NagathaProcesses implements AutoCloseable {
         return agent;
     }
 
+    /** Starts the gateway again on its port, after {@link ServiceProcess#stop} (clients come back to the same URL). */
+    ServiceProcess restartGateway() {
+        if (gateway.isAlive()) {
+            gateway.stop();
+        }
+        gateway = start("gateway", gatewayPort, Map.of("nagatha.session-service.url", "http://127.0.0.1:" + sessionPort)).awaitReady(READY);
+        return gateway;
+    }
+
     /**
      * Starts one more replica of a service on a free port, waits until it is ready, and stops it
      * with the rest. A session-service replica gets the bootstrap admin key like the first.
