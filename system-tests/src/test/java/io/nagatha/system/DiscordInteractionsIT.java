@@ -147,6 +147,33 @@ class DiscordInteractionsIT {
         assertThat(awaitEdit(badCode).content()).startsWith("Sorry: the link code is unknown, used or expired");
     }
 
+    @Test
+    void autoChatIsSetForTheBotOnlyByMembersWhoManageTheChannel() throws Exception {
+        String channel = "990000000000000077";
+        String refused = "token-auto-" + IDS.incrementAndGet();
+        interact(autoChat(refused, "880000000000000005", channel, "on", "0"));
+        assertThat(awaitEdit(refused).content()).contains("Manage Channels");
+        String allowed = "token-auto-" + IDS.incrementAndGet();
+        interact(autoChat(allowed, "880000000000000006", channel, "on", String.valueOf(1 << 4)));
+        assertThat(awaitEdit(allowed).content()).startsWith("Auto-chat is on");
+        // Written where the bot reads it: the memory of the bot's own identity.
+        Http asBot = new Http(nagatha.gatewayUrl(), Map.of("Authorization", "Bearer " + nagatha.adminKey(),
+                "X-Nagatha-Identity", "discord-bot:" + APP));
+        JsonNode setting = asBot.get("/api/v1/memory/user_preferences/auto-chat." + channel).body().get("value");
+        assertThat(setting.get("enabled").asBoolean()).isTrue();
+        assertThat(setting.get("by").asText()).isEqualTo("880000000000000006");
+        String status = "token-auto-" + IDS.incrementAndGet();
+        interact(autoChat(status, "880000000000000005", channel, "status", "0"));
+        assertThat(awaitEdit(status).content()).startsWith("Auto-chat is on here (set by <@880000000000000006>");
+    }
+
+    private static String autoChat(String token, String userId, String channel, String action, String permissions) {
+        return Json.encode(Map.of("id", String.valueOf(IDS.incrementAndGet()), "type", 2, "application_id", APP, "token", token,
+                "channel_id", channel, "guild_id", "770000000000000001", "version", 1,
+                "data", Map.of("id", "2", "name", "auto-chat", "type", 1, "options", List.of(Map.of("name", action, "type", 1))),
+                "member", Map.of("user", Map.of("id", userId, "username", "someone"), "permissions", permissions)));
+    }
+
     private static FakeDiscord.Request awaitEdit(String token) {
         String path = "/webhooks/" + APP + "/" + token + "/messages/@original";
         return await("the edit of " + token).atMost(TURN).until(

@@ -1,16 +1,20 @@
 package io.nagatha.gateway.discord;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nagatha.contracts.Caller;
 import io.nagatha.contracts.CreateSessionRequest;
 import io.nagatha.contracts.DiscordText;
+import io.nagatha.contracts.Json;
 import io.nagatha.contracts.LinkRequest;
+import io.nagatha.contracts.MemoryPut;
 import io.nagatha.contracts.Page;
 import io.nagatha.contracts.Session;
 import io.nagatha.contracts.SessionResult;
 import io.nagatha.contracts.UserIdentities;
 import io.nagatha.gateway.auth.ApiKeyAuthenticator;
 import io.nagatha.gateway.client.IdentityClient;
+import io.nagatha.gateway.client.MemoryClient;
 import io.nagatha.gateway.client.SessionClient;
 import io.nagatha.gateway.client.SessionServiceException;
 import io.nagatha.gateway.service.RateLimiter;
@@ -21,6 +25,7 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ProcessingException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -41,10 +46,12 @@ public class DiscordCommands {
     /** The endpoint acts for Discord users the way an admin key with X-Nagatha-Identity does. */
     private static final Caller ADAPTER = new Caller("discord-interactions", true);
     static final String INTERFACE = "discord";
+    private static final String AUTO_CHAT_SECTION = "user_preferences";
 
     private final ApiKeyAuthenticator authenticator;
     private final SessionClient sessions;
     private final IdentityClient identities;
+    private final MemoryClient memory;
     private final TurnService turns;
     private final StatusService status;
     private final RateLimiter limiter;
@@ -53,11 +60,12 @@ public class DiscordCommands {
     private final MeterRegistry metrics;
     private final Semaphore pending;
 
-    DiscordCommands(ApiKeyAuthenticator authenticator, SessionClient sessions, IdentityClient identities, TurnService turns,
+    DiscordCommands(ApiKeyAuthenticator authenticator, SessionClient sessions, IdentityClient identities, MemoryClient memory, TurnService turns,
             StatusService status, RateLimiter limiter, FollowUpClient followUps, DiscordConfig config, MeterRegistry metrics) {
         this.authenticator = authenticator;
         this.sessions = sessions;
         this.identities = identities;
+        this.memory = memory;
         this.turns = turns;
         this.status = status;
         this.limiter = limiter;
@@ -124,6 +132,7 @@ public class DiscordCommands {
             case "session new" -> Uni.createFrom().item(newSession(caller));
             case "session status" -> Uni.createFrom().item(sessionStatus(caller));
             case "status" -> Uni.createFrom().item(status());
+            case "auto-chat on", "auto-chat off", "auto-chat status" -> Uni.createFrom().item(autoChat(interaction));
             default -> Uni.createFrom().item("Nagatha does not know /" + interaction.command() + " here.");
         };
     }
@@ -183,6 +192,37 @@ public class DiscordCommands {
         return text.toString();
     }
 
+    /**
+     * {@code /auto-chat}, when Discord sends commands here rather than to the bot: the setting is
+     * written where the bot reads it — the memory of the bot's identity {@code discord-bot:<app id>}
+     * (section {@code user_preferences}, key {@code auto-chat.<channel id>}).
+     */
+    private String autoChat(Interaction interaction) {
+        String action = interaction.command().substring("auto-chat ".length());
+        if (!action.equals("status") && !interaction.mayManageChannel()) {
+            return "Turning auto-chat on or off here needs the Manage Channels permission.";
+        }
+        String applicationId = config.applicationId().orElse(interaction.applicationId());
+        String owner = authenticator.actAs(ADAPTER, "discord-bot:" + applicationId).userId();
+        String key = "auto-chat." + interaction.channelId();
+        if (action.equals("status")) {
+            JsonNode value;
+            try {
+                value = memory.get(owner, AUTO_CHAT_SECTION, key).value();
+            } catch (ApiException notSet) {
+                value = Json.object();
+            }
+            return "Auto-chat is " + (value.path("enabled").asBoolean(false) ? "on" : "off") + " here"
+                    + (value.hasNonNull("by") ? " (set by <@" + value.path("by").asText() + "> at " + value.path("at").asText() + ")" : "")
+                    + ".";
+        }
+        boolean on = action.equals("on");
+        memory.put(owner, AUTO_CHAT_SECTION, key, new MemoryPut(Json.object().put("enabled", on).put("by", interaction.userId())
+                .put("at", Instant.now().toString()), null));
+        return on ? "Auto-chat is on: the bot answers every message in this channel (rate limited)."
+                : "Auto-chat is off: the bot answers here only when mentioned.";
+    }
+
     private void deliver(Interaction interaction, String text, boolean ephemeral) {
         List<String> parts = DiscordText.split(text);
         String applicationId = config.applicationId().orElse(interaction.applicationId());
@@ -208,7 +248,7 @@ public class DiscordCommands {
 
     private static String known(String command) {
         return switch (command) {
-            case "ask", "link", "session new", "session status", "status" -> command;
+            case "ask", "link", "session new", "session status", "status", "auto-chat on", "auto-chat off", "auto-chat status" -> command;
             default -> "other";
         };
     }

@@ -10,10 +10,18 @@ import java.util.Map;
  * name. The user is the member's user in a guild and the plain user in a DM.
  */
 record Interaction(String id, int type, String token, String applicationId, String userId, String guildId,
-        String channelId, String command, Map<String, String> options) {
+        String channelId, long permissions, String command, Map<String, String> options) {
 
     static final int PING = 1;
     static final int APPLICATION_COMMAND = 2;
+
+    private static final long ADMINISTRATOR = 1L << 3;
+    private static final long MANAGE_CHANNELS = 1L << 4;
+
+    /** May this person change the channel's settings: in a DM anyone, in a guild with Manage Channels. */
+    boolean mayManageChannel() {
+        return guildId == null || (permissions & (ADMINISTRATOR | MANAGE_CHANNELS)) != 0;
+    }
 
     /** The Nagatha identity of the person behind this interaction. */
     String identity() {
@@ -39,6 +47,16 @@ record Interaction(String id, int type, String token, String applicationId, Stri
         }
         return new Interaction(body.path("id").asText(null), body.path("type").asInt(0), body.path("token").asText(null),
                 body.path("application_id").asText(null), user.path("id").asText(null), body.path("guild_id").asText(null),
-                body.path("channel_id").asText(null), command.toString(), options);
+                body.path("channel_id").asText(null), permissions(body.path("member").path("permissions").asText("0")),
+                command.toString(), options);
+    }
+
+    /** Discord sends the member's permissions in the channel as a decimal bit set in a string. */
+    private static long permissions(String bits) {
+        try {
+            return Long.parseUnsignedLong(bits);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }
