@@ -1,6 +1,7 @@
 package io.nagatha.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.nagatha.contracts.Json;
@@ -85,6 +86,13 @@ public final class FakeDiscord implements AutoCloseable {
             requests.add(new Request(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Authorization"), body));
             if (path.endsWith("/typing")) {
                 exchange.sendResponseHeaders(204, -1);
+                return;
+            }
+            if (body != null && body.isArray()) {
+                // Command registration: Discord answers with the commands as stored, each with an id.
+                body.forEach(command -> ((ObjectNode) command)
+                        .put("id", String.valueOf(ids.incrementAndGet())));
+                reply(exchange, 200, Json.encode(body));
                 return;
             }
             String content = body == null ? "" : body.path("content").asText("");
