@@ -29,7 +29,12 @@ public class BotMain implements QuarkusApplication {
         String mode = args.length == 0 ? "bot" : args[0];
         return switch (mode) {
             case "bot" -> {
-                runtime.start();
+                try {
+                    runtime.start();
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    System.err.println("the bot cannot start: " + e.getMessage() + " (docs/discord.md)");
+                    yield 2;
+                }
                 Quarkus.waitForExit();
                 yield 0;
             }

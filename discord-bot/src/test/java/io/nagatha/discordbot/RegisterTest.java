@@ -44,6 +44,12 @@ class RegisterTest {
     }
 
     @Test
+    @Launch(value = {"bot"}, exitCode = 2)
+    void theBotWithoutAnAdminKeySaysWhatIsMissing(LaunchResult result) {
+        assertThat(result.getErrorOutput()).contains("NAGATHA_BOT_API_KEY");
+    }
+
+    @Test
     @Launch(value = {"register", "--nonsense"}, exitCode = 2)
     void aWrongArgumentIsAUsageError(LaunchResult result) {
         assertThat(result.getErrorOutput()).contains("usage: nagatha discord register");

@@ -33,6 +33,7 @@ class DiscordBotIT {
     private static final String GUILD = "770000000000000009";
     private static final AtomicLong IDS = new AtomicLong(1400000000000000000L);
 
+    static DiscordStack stack;
     static FakeOpenAi llm;
     static FakeDiscord discord;
     static NagathaProcesses nagatha;
@@ -43,10 +44,10 @@ class DiscordBotIT {
 
     @BeforeAll
     static void start() {
-        llm = FakeOpenAi.start();
-        discord = FakeDiscord.start();
-        nagatha = NagathaProcesses.onNewRedis()
-                .start(Map.of("nagatha.llm.base-url", llm.baseUrl(), "nagatha.llm.api-key", "sk-test", "nagatha.llm.model", "gpt-4o-mini"));
+        stack = new DiscordStack(fake -> Map.of());
+        llm = stack.llm;
+        discord = stack.discord;
+        nagatha = stack.nagatha;
         proxy = new GatewayProxy(nagatha.gatewayUrl());
     }
 
@@ -55,14 +56,8 @@ class DiscordBotIT {
         if (proxy != null) {
             proxy.close();
         }
-        if (nagatha != null) {
-            nagatha.close();
-        }
-        if (discord != null) {
-            discord.close();
-        }
-        if (llm != null) {
-            llm.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 

@@ -36,31 +36,25 @@ class DiscordInteractionsIT {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final AtomicLong IDS = new AtomicLong(1300000000000000000L);
 
+    static final DiscordSigner SIGNER = DiscordSigner.generate();
+    static DiscordStack stack;
     static FakeOpenAi llm;
     static FakeDiscord discord;
     static NagathaProcesses nagatha;
-    static final DiscordSigner SIGNER = DiscordSigner.generate();
 
     @BeforeAll
     static void start() {
-        llm = FakeOpenAi.start();
-        discord = FakeDiscord.start();
-        nagatha = NagathaProcesses.onNewRedis()
-                .configure("gateway", Map.of("nagatha.discord.public-key", SIGNER.publicKeyHex(),
-                        "nagatha.discord.application-id", APP, "nagatha.discord.api-base", discord.apiBase()))
-                .start(Map.of("nagatha.llm.base-url", llm.baseUrl(), "nagatha.llm.api-key", "sk-test", "nagatha.llm.model", "gpt-4o-mini"));
+        stack = new DiscordStack(fake -> Map.of("nagatha.discord.public-key", SIGNER.publicKeyHex(),
+                "nagatha.discord.application-id", APP, "nagatha.discord.api-base", fake.apiBase()));
+        llm = stack.llm;
+        discord = stack.discord;
+        nagatha = stack.nagatha;
     }
 
     @AfterAll
     static void stop() {
-        if (nagatha != null) {
-            nagatha.close();
-        }
-        if (discord != null) {
-            discord.close();
-        }
-        if (llm != null) {
-            llm.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 

@@ -3,14 +3,12 @@ package io.nagatha.discordbot.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nagatha.contracts.Json;
-import java.io.IOException;
-import java.net.URI;
+import java.io.UncheckedIOException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -20,13 +18,10 @@ import java.util.Optional;
  */
 public class NagathaClient {
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String base;
-    private final String key;
+    private final JsonHttp http;
 
     public NagathaClient(String gatewayUrl, String adminKey) {
-        this.base = gatewayUrl.replaceAll("/+$", "");
-        this.key = adminKey;
+        this.http = new JsonHttp(gatewayUrl, Map.of("Authorization", "Bearer " + adminKey));
     }
 
     /** Nagatha cannot be reached or is overloaded: worth another try after {@code retryAfter}. */
@@ -110,22 +105,14 @@ public class NagathaClient {
     }
 
     private JsonNode call(String method, String path, String identity, JsonNode body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(150))
-                .header("Authorization", "Bearer " + key).header("X-Nagatha-Identity", identity)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.encode(body)));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new Unavailable("Nagatha's gateway is unreachable: " + e, Duration.ZERO);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted", Duration.ZERO);
+            // A turn's reply may take the whole ?wait= (at most 120 s).
+            response = http.send(method, path, Map.of("X-Nagatha-Identity", identity), body, Duration.ofSeconds(150));
+        } catch (UncheckedIOException e) {
+            throw new Unavailable("Nagatha's gateway is unreachable: " + e.getCause(), Duration.ZERO);
         }
-        JsonNode json = response.body().isBlank() ? Json.object() : parse(response.body());
+        JsonNode json = JsonHttp.json(response);
         int status = response.statusCode();
         if (status < 400) {
             return json;
@@ -135,13 +122,5 @@ public class NagathaClient {
             throw new Unavailable("Nagatha answered " + status + " " + json.path("code").asText(""), Duration.ofSeconds(seconds));
         }
         throw new Refused(json.path("code").asText("http_" + status), json.path("detail").asText("Nagatha answered " + status));
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return Json.decode(body, JsonNode.class);
-        } catch (RuntimeException e) {
-            return Json.object(); // e.g. a proxy's HTML error page
-        }
     }
 }

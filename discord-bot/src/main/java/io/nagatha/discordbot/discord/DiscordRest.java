@@ -3,12 +3,11 @@ package io.nagatha.discordbot.discord;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nagatha.contracts.Json;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.nagatha.discordbot.client.JsonHttp;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * What the bot sends to Discord's REST API: channel messages, the typing indicator and the
@@ -20,13 +19,11 @@ public class DiscordRest {
 
     private static final int RATE_LIMIT_RETRIES = 3;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final String base;
-    private final String token;
+    private final JsonHttp http;
 
     public DiscordRest(String apiBase, String botToken) {
-        this.base = apiBase.replaceAll("/+$", "");
-        this.token = botToken;
+        this.http = new JsonHttp(apiBase, Map.of("Authorization", "Bot " + botToken,
+                "User-Agent", "DiscordBot (https://nagatha.dev, 0.1)"));
     }
 
     /** Discord refused or failed a request. */
@@ -62,32 +59,22 @@ public class DiscordRest {
 
     private JsonNode call(String method, String path, JsonNode body) {
         for (int attempt = 0;; attempt++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
-                    .header("Authorization", "Bot " + token)
-                    .header("User-Agent", "DiscordBot (https://nagatha.dev, 0.1)")
-                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.encode(body)));
-            if (body != null) {
-                request.header("Content-Type", "application/json");
-            }
             HttpResponse<String> response;
             try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new DiscordFailure("Discord is unreachable: " + e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DiscordFailure("interrupted");
+                response = http.send(method, path, Map.of(), body, Duration.ofSeconds(15));
+            } catch (UncheckedIOException e) {
+                throw new DiscordFailure("Discord is unreachable: " + e.getCause());
             }
             int status = response.statusCode();
             if (status == 429 && attempt < RATE_LIMIT_RETRIES) {
-                double seconds = response.body().isBlank() ? 1 : Json.decode(response.body(), JsonNode.class).path("retry_after").asDouble(1);
+                double seconds = JsonHttp.json(response).path("retry_after").asDouble(1);
                 sleep(Duration.ofMillis((long) (Math.min(seconds, 30) * 1000)));
                 continue;
             }
             if (status >= 300) {
                 throw new DiscordFailure("Discord answered " + status + " to " + method + " " + path + ": " + response.body());
             }
-            return response.body().isBlank() ? Json.object() : Json.decode(response.body(), JsonNode.class);
+            return JsonHttp.json(response);
         }
     }
 
