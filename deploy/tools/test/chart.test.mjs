@@ -20,7 +20,7 @@ const scenarios = {
     '--set', 'gateway.autoscaling.enabled=true', '--set', 'sessionService.autoscaling.enabled=true',
     '--set', 'gateway.ingress.enabled=true', '--set', 'metrics.serviceMonitor.enabled=true',
     '--set', 'metrics.prometheusRule.enabled=true', '--set', 'metrics.grafanaDashboard.enabled=true',
-    '--set', 'discord.existingSecret=nagatha-discord', '--set', 'llm.baseUrl=http://ollama:11434/v1',
+    '--set', 'discord.existingSecret=nagatha-discord', '--set', 'discordBot.enabled=true', '--set', 'llm.baseUrl=http://ollama:11434/v1',
     '--set', 'llm.existingSecret=nagatha-llm',
   ],
   sentinel: [
@@ -75,6 +75,19 @@ describe('what reviewers forget', () => {
   test('the four services and only them get probes on the Quarkus health endpoints', () => {
     const services = byKind(rendered.production, 'Deployment').map((d) => d.metadata.labels['app.kubernetes.io/component']).sort();
     assert.deepEqual(services, [...policy.SERVICES].sort());
+  });
+
+  test('the Discord bot: off by default; when on, one replica replaced not rolled, a client of the gateway only', () => {
+    const bot = (docs) => byKind(docs, 'Deployment').find((d) => d.metadata.name === 'nagatha-discord-bot');
+    assert.equal(bot(rendered.default), undefined);
+    const d = bot(rendered.everything);
+    assert.equal(d.spec.replicas, 1);
+    assert.equal(d.spec.strategy.type, 'Recreate');
+    const env = Object.fromEntries(d.spec.template.spec.containers[0].env.map((e) => [e.name, e]));
+    assert.equal(env.NAGATHA_BOT_GATEWAY_URL.value, 'http://nagatha-gateway:8080');
+    assert.equal(env.NAGATHA_BOT_API_KEY.valueFrom.secretKeyRef.name, 'nagatha-admin');
+    assert.equal(env.NAGATHA_DISCORD_BOT_TOKEN.valueFrom.secretKeyRef.name, 'nagatha-discord');
+    assert.ok(!Object.keys(env).some((name) => name.startsWith('NAGATHA_REDIS')), 'no Redis for the bot');
   });
 
   test('only the gateway has an Ingress', () => {

@@ -104,7 +104,8 @@ Everything one Nagatha service consists of; all four share this shape: Deploymen
 PodDisruptionBudget and (optionally) a HorizontalPodAutoscaler.
 Takes (dict "root" $ "component" "gateway" "values" .Values.gateway "port" 8080 "env" (list ...)).
 "env" is a list of container env entries (Redis first); the service's extraEnv is appended.
-Optional: "volumeMounts", "volumes" (lists), "scaledByKeda" (bool: KEDA owns the replica count).
+Optional: "volumeMounts", "volumes" (lists), "scaledByKeda" (bool: KEDA owns the replica count),
+"recreate" (bool: replace the pod instead of rolling, for a singleton).
 */}}
 {{- define "nagatha.service" -}}
 {{- $root := .root }}
@@ -126,11 +127,16 @@ spec:
   {{- end }}
   revisionHistoryLimit: 5
   strategy:
+    {{- if .recreate }}
+    # The old pod goes before the new one starts: never two of it at once.
+    type: Recreate
+    {{- else }}
     type: RollingUpdate
     rollingUpdate:
       # A new pod is ready before an old one goes: no capacity dip during an upgrade.
       maxSurge: 1
       maxUnavailable: 0
+    {{- end }}
   selector:
     matchLabels:
       {{- include "nagatha.selectorLabels" $ctx | nindent 6 }}

@@ -90,6 +90,14 @@ class OpenApiTest {
     }
 
     @Test
+    void theDiscordEndpointIsDocumentedWithoutAnApiKey() {
+        JsonNode post = openApi().at("/paths/~1discord~1interactions/post");
+        assertThat(post.isMissingNode()).isFalse();
+        assertThat(post.path("security").isEmpty()).as("Discord's signature is its authentication").isTrue();
+        assertThat(post.at("/responses/401/description").asText()).contains("signature");
+    }
+
+    @Test
     void swaggerUiServesTheDocument() {
         given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger-ui"));
         given().accept("application/yaml").get("/q/openapi").then().statusCode(200).body(containsString("Nagatha public API"));
