@@ -417,17 +417,19 @@ public final class Chaos {
             started.addAll(alive);
             maxAlive.accumulateAndGet(alive.size(), Math::max);
         }, 0, 20, TimeUnit.MILLISECONDS);
+        Instant[] lastKill = {Instant.EPOCH};
         try {
             long linesBefore = logLines(pool, "everything: failed (");
             List<Long> restartMs = new ArrayList<>();
             for (int k = 0; k < crashes; k++) {
-                long victim = awaitValue("pool a's server up and idle", Duration.ofSeconds(60), () -> idleServer(pool), p -> p != null);
+                long victim = awaitValue("pool a's server up and idle", Duration.ofSeconds(60), () -> idleServer(pool, lastKill[0]), p -> p != null);
                 int before = started.size();
+                lastKill[0] = Instant.now();
                 ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
                 long killed = System.nanoTime();
                 awaitUntil("a new MCP server after crash " + (k + 1), Duration.ofSeconds(30), () -> started.size() > before);
                 restartMs.add(Math.round((System.nanoTime() - killed) / 1e6));
-                awaitValue("pool a's server up again", Duration.ofSeconds(60), () -> idleServer(pool), p -> p != null);
+                awaitValue("pool a's server up again", Duration.ofSeconds(60), () -> idleServer(pool, lastKill[0]), p -> p != null);
             }
             int afterCrashes = started.size() - initial;
             List<String> crashLines = logLines(pool, "everything: failed (", linesBefore);
@@ -444,7 +446,8 @@ public final class Chaos {
             long stormLinesBefore = logLines(pool, "everything: failed (");
             Set<Long> known = new HashSet<>(started);
             int stormStart = started.size();
-            long running = awaitValue("pool a's server up and idle", Duration.ofSeconds(60), () -> idleServer(pool), p -> p != null);
+            long running = awaitValue("pool a's server up and idle", Duration.ofSeconds(60), () -> idleServer(pool, lastKill[0]), p -> p != null);
+            lastKill[0] = Instant.now();
             ProcessHandle.of(running).ifPresent(ProcessHandle::destroyForcibly);
             for (int k = 1; k < storm; k++) {
                 List<Long> fresh = awaitValue("the next start attempt", Duration.ofSeconds(60),
@@ -453,12 +456,14 @@ public final class Chaos {
                 fresh.forEach(p -> ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly));
             }
             long recovered0 = System.nanoTime();
-            awaitValue("pool a's server up after the storm", Duration.ofSeconds(90), () -> idleServer(pool), p -> p != null);
+            awaitValue("pool a's server up after the storm", Duration.ofSeconds(90), () -> idleServer(pool, lastKill[0]), p -> p != null);
             double recovered = seconds(recovered0);
             Thread.sleep(1000); // a late extra attempt would show now
             List<String> stormLines = logLines(pool, "everything: failed (", stormLinesBefore);
             List<Long> delays = stormLines.stream().map(l -> Long.parseLong(l.replaceAll(".*next start in (\\d+) ms.*", "$1"))).toList();
-            int stormStarts = started.size() - stormStart;
+            known.addAll(started);
+            known.addAll(mcpProcesses(pool.pid()));
+            int stormStarts = known.size() - stormStart;
             report.check("storm attempt: the server and then " + (storm - 1) + " start attempts killed as they appeared; each failure logged once",
                     stormLines.size() == storm, stormLines.size() + " lines: " + delays + " ms");
             boolean doubling = true;
@@ -483,13 +488,17 @@ public final class Chaos {
         report.check("zero orphans: every MCP server process is a child of a live pool", strays.isEmpty(), strays.toString());
     }
 
-    /** The pid of pool a's server when its status in Redis shows it ready with an idle connection, else null. */
-    private Long idleServer(Stack.Replica pool) {
+    /**
+     * The pid of pool a's server when its status in Redis shows it ready with an idle connection
+     * opened after {@code since} (the status is written every 2 s: an older one may describe the
+     * process just killed), else null.
+     */
+    private Long idleServer(Stack.Replica pool, Instant since) {
         List<Long> alive = mcpProcesses(pool.pid());
         JsonNode status = serverStatus(pool);
         boolean idle = status != null && "ready".equals(status.path("state").asText())
                 && java.util.stream.StreamSupport.stream(status.path("connections").spliterator(), false)
-                        .anyMatch(c -> "idle".equals(c.path("state").asText()));
+                        .anyMatch(c -> "idle".equals(c.path("state").asText()) && Instant.parse(c.path("createdAt").asText()).isAfter(since));
         return idle && alive.size() == 1 ? alive.get(0) : null;
     }
 
