@@ -11,6 +11,7 @@
 # --short: the same scenarios, small (seconds each), as CI runs them; it does not rewrite docs/benchmarks.md.
 # Writes bench/target/results/<scenario>.{txt,json} and, for a full run of every scenario, docs/benchmarks.md.
 # Needs redis-server (and redis-benchmark), node and the MCP servers of mcp/ (cd mcp && npm ci).
+# BENCH_SKIP_BUILD=1: use what is already packaged (the services' target/quarkus-app, bench/target/classpath.txt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -31,11 +32,13 @@ export MAVEN_ARGS="${MAVEN_ARGS:--B -q -ntp}"
 started=$(date +%s)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "bench: ${scenarios[*]}${short:+ (short)}; $(nproc) cores, load average $load_before"
-# One reactor run (nothing is installed): the four services and the benches with their class path.
-./mvnw -pl bench,gateway,session-service,agent-service,pool-service -am package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile=target/classpath.txt >/dev/null
-export BENCH_SKIP_BUILD=1
-echo "bench: built in $(( $(date +%s) - started )) s"
+if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+  # One reactor run (nothing is installed): the four services and the benches with their class path.
+  ./mvnw -pl bench,gateway,session-service,agent-service,pool-service -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/classpath.txt >/dev/null
+  export BENCH_SKIP_BUILD=1
+  echo "bench: built in $(( $(date +%s) - started )) s"
+fi
 bench_java() { java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "bench/target/classes:$(cat bench/target/classpath.txt)" "$@"; }
 
 # run NAME COMMAND...: prints and keeps the scenario's output and how long it took.
@@ -98,7 +101,31 @@ if [[ -z $short && $all == 1 ]]; then
       cat "$results/$s.txt"
       echo '```'
     done
-    if [[ -f docs/benchmarks-notes.md ]]; then echo; cat docs/benchmarks-notes.md; fi
+    cat <<'NOTES'
+
+## How to read these figures
+
+- **The floor** is what one turn costs in Redis alone: the round-trip time of this machine's Redis
+  (redis-benchmark, one connection, no pipelining, p50) times the Redis commands one turn sends
+  before its `turn.completed` is written, counted from Redis's `MONITOR` while one turn runs alone
+  (every command naming the turn, its session, its user, the turns stream or the key store;
+  commands inside a Lua script are part of its one round trip; the bookkeeping after the reply —
+  usage counters, acknowledgement, lease release — and the services' background are left out).
+  The services await each reply before their next step, so these happen one after another: the
+  turn overhead divided by the floor says how much is Nagatha's own work (HTTP, JSON, scheduling,
+  the JVM) rather than Redis.
+- **Turn overhead** is from the moment a turn was *due* to be sent (open loop: a scheduler sends
+  at the rate whatever the answers do) to the `200` of `POST …/messages?wait=60`, which the gateway
+  answers when it has seen `turn.completed`; the fake model streams its fixed reply at once, so
+  this is all Nagatha. Fixed rates below the maximum show the latency a user sees; saturation
+  (64 turns always in flight, closed loop) shows the throughput ceiling; "max sustained" is the
+  highest rate of the search with zero errors, ≥ 95 % of the rate achieved and p99 under 1 s.
+- **Tool-call turn** is the same turn with one `echo` call through the pool (model → tool call →
+  pool → server-everything → model → reply), one at a time, beside the plain turn.
+- Every service, the load generator, Redis and the MCP server share the same cores: on a
+  2-core machine the client's own CPU is part of what is measured, and figures taken while other
+  work runs (see the load average above) are upper bounds.
+NOTES
   } >docs/benchmarks.md
   echo "bench: wrote docs/benchmarks.md"
 fi

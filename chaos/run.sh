@@ -10,6 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 export MAVEN_ARGS="${MAVEN_ARGS:--B -q -ntp}"
+# CHAOS_SKIP_BUILD=1: use what is already packaged (the services' target/quarkus-app, chaos/target/classpath.txt).
 if [[ -z "${CHAOS_SKIP_BUILD:-}" ]]; then
   # One reactor run (nothing is installed): package the four services, write the harness's class path.
   ./mvnw -pl chaos,gateway,session-service,agent-service,pool-service -am package dependency:build-classpath -DskipTests \
