@@ -16,10 +16,14 @@ if [[ -z "${CHAOS_SKIP_BUILD:-}" ]]; then
   ./mvnw -pl chaos,gateway,session-service,agent-service,pool-service -am package dependency:build-classpath -DskipTests \
     -Dmdep.outputFile=target/classpath.txt >/dev/null
 fi
+# This run's directory (logs, Redis's AOF): its name marks every process of the run.
+work=$(mktemp -d /tmp/nagatha-chaos-XXXXXXXX)
 status=0
-java -Xmx768m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "chaos/target/classes:$(cat chaos/target/classpath.txt)" io.nagatha.chaos.Chaos "$@" || status=$?
-# The harness checks for leftovers itself; this is the outside view, after its JVM is gone too.
-left=$(ps -eo pid,args | grep -v grep | grep -E -- "-Dnagatha.chaos.run=nagatha-chaos-|$root/mcp/node_modules" | grep -v "chaos/run.sh" || true)
+java -Xmx768m -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dnagatha.chaos.work="$work" \
+  -cp "chaos/target/classes:$(cat chaos/target/classpath.txt)" io.nagatha.chaos.Chaos "$@" || status=$?
+# The harness checks for leftovers itself; this is the outside view, after its JVM is gone too:
+# the run's services and redis-server (their command lines name $work) and this worktree's MCP servers.
+left=$(ps -eo pid,args | grep -v grep | grep -E -- "$(basename "$work")|$root/mcp/node_modules" | grep -v "chaos/run.sh" || true)
 if [[ -n "$left" ]]; then
   echo "chaos: FAIL — processes left behind:"; echo "$left"
   # Leave the machine clean for the next run: these are ours (marked with this run's option or this worktree's MCP path).

@@ -79,6 +79,8 @@ public final class Chaos {
         long t0 = System.nanoTime();
         try (Stack stack = new Stack(root)) {
             marker = stack.runMarker;
+            // Ctrl-C or a kill of this harness still stops every process it started.
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "chaos-stop"));
             System.out.printf("stack ready in %.1f s: redis (AOF, fsync always), fake model, 2 × gateway, session-service "
                     + "(behind a balancer), pool-service, agent-service; logs in %s%n", seconds(t0), stack.logs);
             Chaos chaos = new Chaos(stack, report, quick);
@@ -368,6 +370,9 @@ public final class Chaos {
             awaitUntil("the turn streaming", Duration.ofSeconds(60), () -> count(turnEvents(session, inFlight), "message.delta") >= 3);
             String turnKey = Keys.turn(session, inFlight);
             Map<String, String> before = fingerprint(turnKey);
+            Map<String, Long> fencesBefore = new LinkedHashMap<>();
+            before.keySet().stream().filter(k -> k.endsWith(":fence"))
+                    .forEach(k -> fencesBefore.put(k, Long.parseLong((String) stack.redis().call("GET", k))));
             stack.killRedis();
             long down = System.nanoTime();
             report.check("redis-server killed with SIGKILL mid-turn", true, before.size() + " durable keys before");
@@ -379,8 +384,14 @@ public final class Chaos {
             // A stream may have grown since (the turn in flight writes until Redis dies, and again after): its last entry must still be there.
             lost.removeIf(k -> before.get(k).equals(after.get(k)) || before.get(k).startsWith("stream ")
                     && !((List<?>) stack.redis().call("XRANGE", k, before.get(k).substring(7), before.get(k).substring(7))).isEmpty());
+            Map<String, String> fences = new LinkedHashMap<>();
+            before.keySet().stream().filter(k -> k.endsWith(":fence")).forEach(k -> fences.put(k, (String) stack.redis().call("GET", k)));
             report.check("every durable key is back from the AOF as it was (users, keys, sessions, histories, event streams)",
                     lost.isEmpty(), lost.isEmpty() ? before.size() + " keys" : "changed or missing: " + lost);
+            List<String> shrunk = fencesBefore.entrySet().stream().filter(e -> fences.get(e.getKey()) == null
+                    || Long.parseLong(fences.get(e.getKey())) < e.getValue()).map(Map.Entry::getKey).toList();
+            report.check("no lease fence went back (a stale agent could otherwise write again)", shrunk.isEmpty(),
+                    fencesBefore.size() + " fences" + (shrunk.isEmpty() ? "" : ", went back: " + shrunk));
             awaitUntil("every service ready again", Duration.ofSeconds(120), () -> stack.replicas.values().stream()
                     .flatMap(List::stream).allMatch(r -> api.get(r.url() + "/q/health/ready").status() == 200));
             double ready = seconds(up);
@@ -742,7 +753,8 @@ public final class Chaos {
             }
             String type = (String) stack.redis().call("TYPE", key);
             Object size = switch (type) {
-                case "string" -> stack.redis().call("GET", key);
+                // A session's fence only grows: the turn in flight takes the lease again after the restart.
+                case "string" -> key.endsWith(":fence") ? "fence" : stack.redis().call("GET", key);
                 case "hash" -> sortedPairs((List<?>) stack.redis().call("HGETALL", key)); // field order is not kept by a reload
                 case "list" -> stack.redis().call("LRANGE", key, "0", "-1");
                 case "set" -> stack.redis().call("SCARD", key);

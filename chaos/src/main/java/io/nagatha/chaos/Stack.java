@@ -102,11 +102,13 @@ final class Stack implements AutoCloseable {
     private RedisServer redis;
     private final Balancer sessionBalancer;
     final Map<String, List<Replica>> replicas = new LinkedHashMap<>();
+    private boolean closed;
 
     Stack(Path root) {
         this.root = root;
         try {
-            work = Files.createTempDirectory("nagatha-chaos-");
+            String given = System.getProperty("nagatha.chaos.work");
+            work = given != null ? Files.createDirectories(Path.of(given)) : Files.createTempDirectory("nagatha-chaos-");
             logs = Files.createDirectories(work.resolve("logs"));
             redisDir = Files.createDirectories(work.resolve("redis"));
         } catch (IOException e) {
@@ -175,7 +177,11 @@ final class Stack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         List<Replica> all = new ArrayList<>();
         replicas.values().forEach(all::addAll);
         all.forEach(Replica::stop);
