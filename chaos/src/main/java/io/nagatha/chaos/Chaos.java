@@ -283,7 +283,7 @@ public final class Chaos {
         AtomicInteger afterKill = new AtomicInteger();
         AtomicInteger failedAfterRecovery = new AtomicInteger();
         AtomicLong lastFailure = new AtomicLong(-1);
-        long[] killedAt = {Long.MAX_VALUE};
+        AtomicLong killedAt = new AtomicLong(Long.MAX_VALUE); // read by the client threads
         Stack.Replica victim = stack.replica("session-service", "a");
         ScheduledExecutorService clients = Executors.newScheduledThreadPool(4);
         long end = System.nanoTime() + during.toNanos();
@@ -293,12 +293,12 @@ public final class Chaos {
                 int n = 0;
                 while (System.nanoTime() < end) {
                     int g = (client + n++) % 2;
-                    boolean late = System.nanoTime() > killedAt[0] + TimeUnit.SECONDS.toNanos(10);
+                    boolean late = killedAt.get() != Long.MAX_VALUE && System.nanoTime() - killedAt.get() > TimeUnit.SECONDS.toNanos(10);
                     Api.Answer created = api.post(gateways.get(g) + "/api/v1/sessions", Map.of("interface", "cli", "mode", "new"));
                     requests.incrementAndGet();
                     if (!created.ok()) {
                         failures.add("create: " + created.describe());
-                        lastFailure.accumulateAndGet((System.nanoTime() - killedAt[0]) / 1_000_000, Math::max);
+                        sinceKill(lastFailure, killedAt.get());
                         failedAfterRecovery.addAndGet(late ? 1 : 0);
                         continue;
                     }
@@ -311,24 +311,24 @@ public final class Chaos {
                         accepted.computeIfAbsent(session, s -> Collections.synchronizedList(new ArrayList<>())).add(posted.body().get("turnId").asText());
                     } else {
                         failures.add("post: " + posted.describe());
-                        lastFailure.accumulateAndGet((System.nanoTime() - killedAt[0]) / 1_000_000, Math::max);
+                        sinceKill(lastFailure, killedAt.get());
                         failedAfterRecovery.addAndGet(late ? 1 : 0);
                     }
                     Api.Answer history = api.get(gateways.get(g) + "/api/v1/sessions/" + session + "/messages");
                     requests.incrementAndGet();
                     if (!history.ok()) {
                         failures.add("history: " + history.describe());
-                        lastFailure.accumulateAndGet((System.nanoTime() - killedAt[0]) / 1_000_000, Math::max);
+                        sinceKill(lastFailure, killedAt.get());
                         failedAfterRecovery.addAndGet(late ? 1 : 0);
                     }
-                    if (System.nanoTime() > killedAt[0]) {
+                    if (killedAt.get() != Long.MAX_VALUE && System.nanoTime() > killedAt.get()) {
                         afterKill.incrementAndGet();
                     }
                 }
             });
         }
         Thread.sleep(during.toMillis() / 4);
-        killedAt[0] = System.nanoTime();
+        killedAt.set(System.nanoTime());
         victim.kill();
         report.check("session-service a killed with SIGKILL under load", !victim.alive(), null);
         clients.shutdown();
@@ -633,6 +633,13 @@ public final class Chaos {
                             latency.getMaxValue() / 1000.0));
         } finally {
             watchers.forEach(Watcher::close);
+        }
+    }
+
+    /** Keeps the largest time after the kill (ms) at which a request failed; none before the kill. */
+    private static void sinceKill(AtomicLong last, long killedAt) {
+        if (killedAt != Long.MAX_VALUE) {
+            last.accumulateAndGet((System.nanoTime() - killedAt) / 1_000_000, Math::max);
         }
     }
 
