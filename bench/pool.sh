@@ -7,6 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export MAVEN_ARGS="${MAVEN_ARGS:--B -q -ntp}"
 # One reactor run (nothing is installed): package the pool, write each module's class path.
-./mvnw -pl bench,pool-service -am package dependency:build-classpath -DskipTests \
+[[ -n "${BENCH_SKIP_BUILD:-}" ]] || ./mvnw -pl bench,pool-service -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile=target/classpath.txt >/dev/null
 exec java -Xmx512m -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.nagatha.bench.PoolBench "$@"

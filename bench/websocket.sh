@@ -16,7 +16,7 @@ fi
 ulimit -n "$want"
 export MAVEN_ARGS="${MAVEN_ARGS:--B -q -ntp}"
 # One reactor run (nothing is installed): package the gateway and session-service, write the bench's class path.
-./mvnw -pl bench,gateway,session-service -am package dependency:build-classpath -DskipTests \
+[[ -n "${BENCH_SKIP_BUILD:-}" ]] || ./mvnw -pl bench,gateway,session-service -am package dependency:build-classpath -DskipTests \
   -Dmdep.outputFile=target/classpath.txt >/dev/null
 exec java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dnagatha.root="$PWD" -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
   io.nagatha.bench.WebSocketBench "$@"

@@ -1,18 +1,13 @@
 package io.nagatha.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nagatha.contracts.ApiKeys;
 import io.nagatha.contracts.Json;
 import io.nagatha.testing.FakeOpenAi;
-import io.nagatha.testing.FreePorts;
-import io.nagatha.testing.RedisServer;
 import io.nagatha.testing.ServiceProcess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,45 +39,19 @@ public final class TurnBench {
         int turns = args.length > 0 ? Integer.parseInt(args[0]) : 400;
         int warmUp = args.length > 1 ? Integer.parseInt(args[1]) : 300;
         int agents = args.length > 2 ? Integer.parseInt(args[2]) : 1;
-        Path root = Path.of(System.getProperty("user.dir"));
-        Path work = Files.createTempDirectory("turn-bench");
-        String adminKey = ApiKeys.generate("bench");
         System.out.printf("turns through gateway -> turns stream -> agent -> fake model (instant, %d chunks) -> events -> gateway;%n"
                 + "%d turns per row after %d warm-up turns; %d agent replica(s), 32 workers each; every client waits for its reply%n%n",
                 FakeOpenAi.chunks(REPLY).size(), turns, warmUp, agents);
         System.out.printf("%8s %7s %8s %10s %10s %13s %13s %11s%n", "sessions", "turns", "turns/s", "e2e p50", "e2e p99",
                 "overhead p50", "overhead p99", "model p50");
-        List<ServiceProcess> processes = new ArrayList<>();
-        try (RedisServer redis = RedisServer.start(); FakeOpenAi llm = FakeOpenAi.start()) {
-            llm.replies(request -> REPLY);
-            Map<String, String> common = Map.of("nagatha.redis.url", redis.url(), "quarkus.log.category.\"io.nagatha\".level", "WARN");
-            int sessionPort = FreePorts.next();
-            processes.add(start(root, work, "session-service", sessionPort, common, Map.of("nagatha.identities.admin-key", adminKey)));
-            for (int i = 0; i < agents; i++) {
-                processes.add(start(root, work, "agent-service", FreePorts.next(), common, Map.of("nagatha.llm.base-url", llm.baseUrl(),
-                        "nagatha.llm.api-key", "sk-bench", "nagatha.agent.concurrency", "32", "nagatha.service.replica-id", "agent-" + i)));
-            }
-            int gatewayPort = FreePorts.next();
-            processes.add(start(root, work, "gateway", gatewayPort, common,
-                    // The benchmark is one user sending far more than a person would: no budgets.
-                    Map.of("nagatha.session-service.url", "http://127.0.0.1:" + sessionPort, "nagatha.gateway.rate-limit.enabled", "false")));
-            processes.forEach(p -> p.awaitReady(Duration.ofSeconds(90)));
-            Client client = new Client("http://127.0.0.1:" + gatewayPort, adminKey);
-
-            row(client, llm, 8, warmUp, "warm-up");
+        try (BenchStack stack = new BenchStack(agents, false, ServiceProcess.TEST_JVM)) {
+            stack.llm.replies(request -> REPLY);
+            Client client = new Client(stack.gatewayUrl, stack.adminKey);
+            row(client, stack.llm, 8, warmUp, "warm-up");
             for (int sessions : SESSIONS) {
-                row(client, llm, sessions, turns, null);
+                row(client, stack.llm, sessions, turns, null);
             }
-        } finally {
-            processes.forEach(ServiceProcess::close);
         }
-    }
-
-    private static ServiceProcess start(Path root, Path work, String service, int port, Map<String, String> common,
-            Map<String, String> own) {
-        Map<String, String> config = new HashMap<>(common);
-        config.putAll(own);
-        return ServiceProcess.start(service, root.resolve(service).resolve("target/quarkus-app"), port, config, work);
     }
 
     /** One row: {@code sessions} clients in parallel, {@code turns} turns in all. */

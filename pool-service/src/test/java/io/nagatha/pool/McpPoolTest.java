@@ -160,6 +160,23 @@ class McpPoolTest {
         McpConnection busy = await().atMost(Duration.ofSeconds(10)).until(() -> everything.connections().stream()
                 .filter(c -> McpConnectionStatus.BUSY.equals(c.state()) && c.status().useCount() > usesBefore.getOrDefault(c.id(), 0L))
                 .findFirst().orElse(null), c -> c != null);
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(((org.jboss.logmanager.ExtLogRecord) record).getFormattedMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(ServerPool.class.getName());
+        log.addHandler(capture);
         long killedAt = System.nanoTime();
         ProcessHandle.of(busy.pid().orElseThrow()).orElseThrow().destroyForcibly();
         ToolCallResult result = longCall.join();
@@ -174,6 +191,10 @@ class McpPoolTest {
         assertThat(next.ok()).as(next.error()).isTrue();
         assertThat(text(next)).isEqualTo("Echo: after the kill");
         assertThat(everything.connections()).noneMatch(c -> c.id().equals(busy.id()));
+        log.removeHandler(capture);
+        // The crash is logged once, with the backoff step it waits: no silent restarts, no storm of lines.
+        assertThat(logged.stream().filter(m -> m.startsWith("everything: failed"))).singleElement().asString()
+                .startsWith("everything: failed (1 in a row), next start in ").contains("exited with code");
     }
 
     @Test

@@ -45,16 +45,29 @@ public final class RedisServer implements AutoCloseable {
     }
 
     public static RedisServer start() {
+        try {
+            return start(FreePorts.next(), Files.createTempDirectory("nagatha-redis-"), List.of("--save", "", "--appendonly", "no"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A server on {@code port} keeping its files in {@code dir}, with {@code persistence} options
+     * (e.g. {@code --appendonly yes}): started again on the same port and directory after
+     * {@link #kill()}, it comes back with its data.
+     */
+    public static RedisServer start(int port, Path dir, List<String> persistence) {
         String binary = System.getenv().getOrDefault("NAGATHA_REDIS_SERVER", "redis-server");
-        int port = FreePorts.next();
         Process process;
         try {
-            Path dir = Files.createTempDirectory("nagatha-redis-");
             Path log = dir.resolve("redis.log");
-            process = new ProcessBuilder(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString()))
+            List<String> command = new ArrayList<>(List.of(binary, "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                    "--daemonize", "no", "--dir", dir.toString()));
+            command.addAll(persistence);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start '" + binary + "': install Redis (Debian/Ubuntu: "
@@ -179,6 +192,20 @@ public final class RedisServer implements AutoCloseable {
             return "PONG".equals(command("PING"));
         } catch (UncheckedIOException e) {
             return false;
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL, as when the machine or pod dies: only what is already on disk survives. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -158,7 +158,6 @@ public final class ServerPool {
             link = factory.open(spec, tools -> publishTools(tools));
         } catch (RuntimeException e) {
             startFailed(e instanceof McpStartException ? e.getMessage() : McpClientFactory.describe(e));
-            LOG.warnf("%s: start failed (%d in a row): %s", spec.name(), failures, lastError);
             return null;
         }
         McpConnection connection = new McpConnection(id, link);
@@ -239,7 +238,10 @@ public final class ServerPool {
             LOG.errorf("%s: %d failures in a row, circuit open for %s: %s", spec.name(), failures,
                     config.restart().circuitOpen(), why);
         } else {
-            nextAttemptAt = System.nanoTime() + backoff.delay(failures).toNanos();
+            Duration delay = backoff.delay(failures);
+            nextAttemptAt = System.nanoTime() + delay.toNanos();
+            // One line per backoff step (a crash, a failed start): an operator sees every restart, never a storm.
+            LOG.warnf("%s: failed (%d in a row), next start in %d ms: %s", spec.name(), failures, delay.toMillis(), why);
         }
     }
 
