@@ -168,7 +168,13 @@ class FanoutIT {
 
             webOnA.close(); // replica A's web socket goes: B's keeps the interface
             await().atMost(WAIT).until(() -> webOnA.closeCode().isDone());
-            await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> presence(watcher).size() == before);
+            assertThat(webOnB.frames().get(0).path("type").asText()).as("B attached: %s", webOnB.frames()).isEqualTo("session.attached");
+            try {
+                await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> presence(watcher).size() == before);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("presence changed while B's web socket is open: " + presence(watcher) + "; B got "
+                        + webOnB.frames() + "; session " + as(cluster.a, key).get("/api/v1/sessions/{id}", session).asString(), e);
+            }
             as(cluster.a, key).get("/api/v1/sessions/{id}", session).then().statusCode(200)
                     .body("interfaces.type", org.hamcrest.Matchers.hasItem("web"));
 
