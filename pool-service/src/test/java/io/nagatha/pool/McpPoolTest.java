@@ -276,10 +276,15 @@ class McpPoolTest {
                 Optional.empty());
         McpLink link = factory.open(spec, tools -> { });
         Process server = link.process().orElseThrow();
+        long jvm = ProcessHandle.current().pid();
         try {
+            assertThat(ProcessTable.matching(marker)).as("the server is this JVM's child")
+                    .anyMatch(p -> p.pid() == server.pid() && p.parent() == jvm);
             link.client().close();
             assertThatThrownBy(() -> link.client().ping().block(Duration.ofSeconds(10))).isNotNull();
-            assertThat(ProcessTable.matching(marker)).filteredOn(p -> p.commandLine().contains("tiny-stdio.sh"))
+            // Only servers this JVM started count: the closed server's own subshells (each line it
+            // reads forks a command substitution) carry the same command line while they wind down.
+            assertThat(ProcessTable.matching(marker)).filteredOn(p -> p.commandLine().contains("tiny-stdio.sh") && p.parent() == jvm)
                     .extracting(ProcessTable.Entry::pid).allMatch(pid -> pid == server.pid());
         } finally {
             ProcessKiller.kill(server);
