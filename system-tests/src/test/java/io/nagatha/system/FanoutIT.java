@@ -160,6 +160,9 @@ class FanoutIT {
         String key = cluster.newUserKey("u_presence_" + System.nanoTime());
         String session = newSession(cluster.a, key, "cli");
         try (WsClient watcher = WsClient.connect(ws(cluster.a, session, key, "interface=watcher"))) {
+            // A socket follows the stream from before its own attach: it sees itself arrive, and so
+            // cannot miss another interface attaching at the same moment.
+            await().atMost(WAIT).until(() -> presence(watcher).contains(List.of("cli", "watcher")));
             WsClient webOnA = WsClient.connect(ws(cluster.a, session, key, "interface=web"));
             WsClient webOnB = WsClient.connect(ws(cluster.b, session, key, "interface=web"));
             await().atMost(WAIT).until(() -> !webOnA.frames().isEmpty() && !webOnB.frames().isEmpty());

@@ -125,11 +125,16 @@ public class SessionSocket {
         String interfaceType = query.getOrDefault("interface", DEFAULT_INTERFACE);
         String since = query.get("since");
         String socketId = replica.id() + ":" + connection.id();
+        boolean badSince = since != null && !EventIds.isValid(since);
         Session session;
         Caller caller;
+        String from;
         try {
             caller = authenticate(connection, query);
             limiter.check(caller.userId(), RateLimiter.Budget.REQUESTS);
+            // Taken before attaching: whatever is written from the attach on (this socket's own
+            // presence, another interface attaching at the same moment) reaches this client too.
+            from = since != null && !badSince ? since : fanout.position(sessionId);
             // Held by this replica: if it dies without detaching, session-service clears the attachment.
             session = sessions.attach(caller, sessionId, new AttachRequest(interfaceType, null, replica.id(), socketId));
         } catch (ApiException e) {
@@ -159,9 +164,6 @@ public class SessionSocket {
             onClose(connection); // it closed while it was being attached: let the attachment go now
             return;
         }
-        boolean badSince = since != null && !EventIds.isValid(since);
-        // Taken before session.attached goes out, so that nothing written meanwhile is missed.
-        String from = since != null && !badSince ? since : fanout.position(sessionId);
         outbox.offer(Json.encode(Event.sessionAttached(session)));
         if (badSince) {
             sendError(client, ErrorCodes.VALIDATION_FAILED, "'since' is not an event id; sending new events only", null);
