@@ -10,21 +10,43 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A small thread-safe JSON client for tests that send many requests at once. */
 final class Http {
 
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    record Reply(int status, JsonNode body) {
+    record Reply(int status, JsonNode body, long retryAfterSeconds) {
     }
 
     private final String base;
     private final Map<String, String> headers;
+    private final int unavailableRetries;
+    private final AtomicInteger unavailable = new AtomicInteger();
 
     Http(String base, Map<String, String> headers) {
+        this(base, headers, 0);
+    }
+
+    private Http(String base, Map<String, String> headers, int unavailableRetries) {
         this.base = base;
         this.headers = headers;
+        this.unavailableRetries = unavailableRetries;
+    }
+
+    /**
+     * A client that does what the API asks of one on {@code 503 unavailable}: waits
+     * {@code Retry-After} (1 s without one) and tries again, up to {@code retries} times. Only for
+     * requests safe to repeat (attach, detach, messages with an idempotency key).
+     */
+    Http retryingUnavailable(int retries) {
+        return new Http(base, headers, retries);
+    }
+
+    /** How many 503 answers this client was given (and retried). */
+    int unavailableAnswers() {
+        return unavailable.get();
     }
 
     /** Through the gateway, with an API key. */
@@ -59,6 +81,25 @@ final class Http {
     }
 
     Reply send(String method, String path, Object body) {
+        Reply reply = once(method, path, body);
+        for (int retry = 0; retry < unavailableRetries && reply.status() == 503; retry++) {
+            unavailable.incrementAndGet();
+            sleep(reply.retryAfterSeconds());
+            reply = once(method, path, body);
+        }
+        return reply;
+    }
+
+    private static void sleep(long seconds) {
+        try {
+            Thread.sleep(Duration.ofSeconds(seconds).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Reply once(String method, String path, Object body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(Json.encode(body)));
         if (body != null) {
@@ -68,7 +109,9 @@ final class Http {
         try {
             HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode json = response.body().isEmpty() ? Json.object() : Json.decode(response.body(), JsonNode.class);
-            return new Reply(response.statusCode(), json);
+            long retryAfter = response.headers().firstValue("Retry-After").filter(v -> v.matches("\\d{1,3}"))
+                    .map(Long::parseLong).orElse(1L);
+            return new Reply(response.statusCode(), json, retryAfter);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
