@@ -254,6 +254,11 @@ public final class ServerPool {
             if (closed || spec.problem().isPresent()) {
                 return;
             }
+            if (live() > 0) {
+                // In service again: a failed connection is history (the server's lastError keeps why),
+                // not a lasting entry in the status and the error gauge.
+                connections.removeIf(c -> McpConnectionStatus.ERROR.equals(c.state()) || McpConnectionStatus.CLOSED.equals(c.state()));
+            }
             long now = System.nanoTime();
             if (circuitOpen && now >= circuitClosesAt) {
                 circuitOpen = false;
