@@ -184,7 +184,8 @@ class McpPoolTest {
         assertThat(result.ok()).isFalse();
         assertThat(result.code()).isEqualTo(ErrorCodes.UPSTREAM_ERROR);
         assertThat(result.error()).contains("exited with code");
-        assertThat(ms).as("the call fails when the process dies, not at the 60 s request timeout").isLessThan(1000);
+        // Far below the 15 s the operation would run (room for a loaded machine): it failed with the process.
+        assertThat(ms).as("the call fails when the process dies, not when the operation would have ended").isLessThan(5000);
         assertThat(busy.status().state()).isEqualTo(McpConnectionStatus.ERROR);
         assertThat(busy.status().errorCount()).isPositive();
         ToolCallResult next = call("everything", "echo", "{\"message\":\"after the kill\"}");
