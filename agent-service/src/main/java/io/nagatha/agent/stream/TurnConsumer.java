@@ -101,7 +101,7 @@ public class TurnConsumer {
         return workers.inFlight().size();
     }
 
-    /** Workers free to take a turn now; equals the concurrency when idle. */
+    /** Workers free to take a turn now; when idle, the concurrency less the one the reader holds while it waits on the stream. */
     public int freeWorkers() {
         return workers.free();
     }
