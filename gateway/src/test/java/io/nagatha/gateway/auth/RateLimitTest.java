@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.nagatha.contracts.ApiKey;
 import io.nagatha.contracts.ApiKeys;
@@ -39,6 +40,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(RateLimitTest.SmallBudget.class)
 class RateLimitTest {
 
+    /** One emission interval (60 s / 12): the budget gains a request each time this passes. */
+    private static final Duration INTERVAL = Duration.ofSeconds(5);
+
     public static class SmallBudget implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -59,6 +63,7 @@ class RateLimitTest {
         List<Integer> statuses = new ArrayList<>();
         List<String> remaining = new ArrayList<>();
         Response refused = null;
+        long start = System.nanoTime();
         for (int i = 0; i < 8; i++) {
             Response response = given().header("Authorization", "Bearer " + key).get("/api/v1/status");
             statuses.add(response.statusCode());
@@ -67,6 +72,7 @@ class RateLimitTest {
                 refused = response;
             }
         }
+        withinIntervals(start, 1);
         assertThat(statuses).containsExactly(200, 200, 200, 200, 200, 429, 429, 429);
         assertThat(remaining.subList(0, 5)).containsExactly("4", "3", "2", "1", "0");
         refused.then().contentType("application/problem+json").body("code", equalTo("rate_limited"))
@@ -82,14 +88,19 @@ class RateLimitTest {
     @Test
     void theBudgetRefillsAtTheSustainedRate() {
         String key = storeKey(Ids.user());
+        long start = System.nanoTime();
         for (int i = 0; i < 5; i++) {
             given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(200);
         }
-        given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(429);
+        int sixth = given().header("Authorization", "Bearer " + key).get("/api/v1/status").statusCode();
+        withinIntervals(start, 1);
+        assertThat(sixth).isEqualTo(429);
         // Refused requests cost nothing, so polling waits out one emission interval (60 s / 12) and no more.
         await().pollInterval(Duration.ofMillis(250)).atMost(Duration.ofSeconds(15))
                 .until(() -> given().header("Authorization", "Bearer " + key).get("/api/v1/status").statusCode() == 200);
-        given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(429);
+        int afterRefill = given().header("Authorization", "Bearer " + key).get("/api/v1/status").statusCode();
+        withinIntervals(start, 2); // the second refill comes two intervals after the first request
+        assertThat(afterRefill).isEqualTo(429);
     }
 
     @Test
@@ -103,12 +114,15 @@ class RateLimitTest {
     @Test
     void aWebSocketOpenSpendsTheBudgetAndIsClosedWith4429WhenItIsSpent() throws Exception {
         String key = storeKey(Ids.user());
+        long start = System.nanoTime();
         for (int i = 0; i < 5; i++) {
             given().header("Authorization", "Bearer " + key).get("/api/v1/status").then().statusCode(200);
         }
         String ws = base.toString().replace("http://", "ws://") + "ws/v1/sessions/s_x?access_token=" + key;
         try (WsClient client = WsClient.connect(ws)) {
-            assertThat(client.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(4429);
+            int code = client.closeCode().get(10, TimeUnit.SECONDS);
+            withinIntervals(start, 1); // the socket was checked before its close reached us
+            assertThat(code).isEqualTo(4429);
         }
     }
 
@@ -117,6 +131,17 @@ class RateLimitTest {
         for (int i = 0; i < 8; i++) {
             given().get("/api/v1/status").then().statusCode(401).body("code", equalTo("unauthorized"));
         }
+    }
+
+    /**
+     * The budget's answers are only predictable while fewer than {@code intervals} emission intervals
+     * have passed since the first request of a burst: later, one more request is rightly allowed. A
+     * machine so loaded that the requests took that long cannot judge them, so the test is skipped then.
+     */
+    private static void withinIntervals(long startNanos, int intervals) {
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        assumeTrue(took.compareTo(INTERVAL.multipliedBy(intervals)) < 0,
+                "the requests took " + took + ", over " + intervals + " emission interval(s)");
     }
 
     private String storeKey(String userId) {

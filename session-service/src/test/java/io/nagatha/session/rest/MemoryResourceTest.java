@@ -110,9 +110,16 @@ class MemoryResourceTest {
     @Test
     void anExpiredEntryIsGoneFromGetAndFromTheList() {
         String user = newUser();
+        long start = System.nanoTime();
         put(user, "temporary", "blip", Map.of("value", "soon gone", "ttlSeconds", 1)).statusCode(200);
         put(user, "temporary", "stays", Map.of("value", "still here")).statusCode(200);
-        given().get(section(user, "temporary")).then().body("items.key", contains("blip", "stays"));
+        List<String> listed = given().get(section(user, "temporary")).then().statusCode(200).extract().path("items.key");
+        // blip lives 1 s from its write: listed within that second it must be there; a stalled machine may list later.
+        if (Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofMillis(900)) < 0) {
+            assertEquals(List.of("blip", "stays"), listed);
+        } else {
+            assertTrue(listed.equals(List.of("blip", "stays")) || listed.equals(List.of("stays")), "listed " + listed);
+        }
 
         await().atMost(EXPIRY_WAIT).until(() -> given().get(entry(user, "temporary", "blip")).statusCode() == 404);
         given().get(section(user, "temporary")).then().statusCode(200).body("items.key", contains("stays"));
@@ -137,7 +144,8 @@ class MemoryResourceTest {
     @Test
     void aFullSectionRefusesNewKeysUntilOneExpiresOrIsDeleted() {
         String user = newUser();
-        put(user, "session_state", "k0", Map.of("value", 0, "ttlSeconds", 1)).statusCode(200);
+        // k0 must outlive the filling and the refusal below (a loaded machine may take seconds); it gets 1 s later.
+        put(user, "session_state", "k0", Map.of("value", 0, "ttlSeconds", 600)).statusCode(200);
         for (int i = 1; i < 5; i++) {
             put(user, "session_state", "k" + i, Map.of("value", i)).statusCode(200);
         }
