@@ -245,8 +245,10 @@ class CliIT {
             // Ctrl-C stops waiting and cancels the turn; the chat goes on.
             terminal.type("take forever");
             terminal.press("Enter");
+            // This turn's request exactly: aChatStoppedWhileWaitingCancelsItsTurn's "take forever too" (run
+            // before) would match at once, and a Ctrl-C before the chat knows its turn cancels nothing.
             await("the turn started").atMost(Duration.ofSeconds(30)).until(() -> llm.requests().stream()
-                    .anyMatch(r -> FakeOpenAi.lastUserMessage(r).contains("take forever")));
+                    .anyMatch(r -> FakeOpenAi.lastUserMessage(r).equals("take forever")));
             terminal.press("C-c");
             await("cancelled").atMost(Duration.ofSeconds(15)).until(() -> terminal.screen().contains("(cancelled)"));
             await("the turn ended as cancelled").atMost(Duration.ofSeconds(30)).until(() -> admin.get("/api/v1/sessions/" + session + "/messages?limit=50")

@@ -136,7 +136,9 @@ class IsolationIT {
         as(cluster.b, admin).queryParam("user", userA).get("/api/v1/sessions").then().statusCode(200).body("items.id", hasItem(sessionA));
         as(cluster.b, admin).queryParam("user", userA).get("/api/v1/memory/facts/secret").then().statusCode(200)
                 .body("value", equalTo("A's fact"));
-        as(cluster.b, admin).queryParam("user", userA).get("/api/v1/usage").then().statusCode(200).body("turns", equalTo(1));
+        // The user's totals are counted by the agent just after it wrote the turn's end, which ended the wait.
+        await("A's turn counted").atMost(WAIT).untilAsserted(() ->
+                as(cluster.b, admin).queryParam("user", userA).get("/api/v1/usage").then().statusCode(200).body("turns", equalTo(1)));
         as(cluster.b, admin).queryParam("sessionId", sessionA).get("/api/v1/usage").then().statusCode(200).body("turns", equalTo(1));
         try (SseClient sse = SseClient.connect(cluster.b + "/api/v1/sessions/" + sessionA + "/events?access_token=" + admin, "0-0");
                 WsClient socket = WsClient.connect(ws(cluster.a, sessionA, admin, "since=0-0&interface=ops"))) {

@@ -41,19 +41,23 @@ class RateLimitIT {
     void aBurstAcrossTwoReplicasDrawsOnOneBudget() {
         String key = cluster.newUserKey("u_burst_" + System.nanoTime());
         List<Response> answers = new ArrayList<>();
+        long started = System.nanoTime();
         for (int i = 0; i < 40; i++) {
             answers.add(as(i % 2 == 0 ? c : d, key).get("/api/v1/sessions"));
         }
+        // One refills every 10 s: a burst slowed down by a loaded machine (or a replica's first
+        // requests) may see more of them.
+        long refills = Duration.ofNanos(System.nanoTime() - started).toSeconds() / 10;
         long allowed = answers.stream().filter(r -> r.statusCode() == 200).count();
-        // 20 at once, plus at most one that refilled while the burst ran.
-        assertThat(allowed).isBetween(20L, 21L);
+        // 20 at once, plus at most one that refilled while the burst ran (and one per 10 s it took).
+        assertThat(allowed).isBetween(20L, 21L + refills);
         assertThat(answers).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 429));
         Response refused = answers.stream().filter(r -> r.statusCode() == 429).findFirst().orElseThrow();
         refused.then().contentType("application/problem+json").body("code", org.hamcrest.Matchers.equalTo("rate_limited"));
         assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(1L, 10L);
         assertThat(refused.header("RateLimit-Remaining")).isEqualTo("0");
         // Refused on both replicas alike.
-        assertThat(answers.stream().filter(r -> r.statusCode() == 429).count()).isGreaterThanOrEqualTo(18);
+        assertThat(answers.stream().filter(r -> r.statusCode() == 429).count()).isGreaterThanOrEqualTo(18 - refills);
         as(c, cluster.newUserKey("u_burst_other_" + System.nanoTime())).get("/api/v1/sessions").then().statusCode(200);
     }
 
@@ -90,9 +94,12 @@ class RateLimitIT {
     void aWebSocketOpenedWithASpentBudgetIsClosedWith4429() throws Exception {
         String key = cluster.newUserKey("u_ws_burst_" + System.nanoTime());
         String session = newSession(c, key, "cli");
-        while (as(d, key).get("/api/v1/sessions").statusCode() == 200) {
-            // spend the budget
-        }
+        // Spend the budget until the next refill is at least 4 s away (Retry-After 5, rounded up), so
+        // that none comes in before the socket is checked, however long spending took.
+        await("the budget spent").atMost(Duration.ofSeconds(60)).until(() -> {
+            Response spent = as(d, key).get("/api/v1/sessions");
+            return spent.statusCode() == 429 && Long.parseLong(spent.header("Retry-After")) >= 5;
+        });
         try (WsClient socket = WsClient.connect(ws(c, session, key, ""))) {
             assertThat(socket.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(4429);
         }

@@ -69,12 +69,15 @@ class TokenDeliveryIT {
                 sessions.add(session);
                 clients.add(SseClient.connect(cluster.sseUrl(session), null));
             }
+            // Posts while the first turns stream may meet a 503 on a loaded machine: retried after
+            // Retry-After as the API asks, which the idempotency key makes safe (never a second turn).
+            Http poster = admin.retryingUnavailable(3);
             List<Future<String>> posted = new ArrayList<>();
             for (int i = 0; i < TURNS; i++) {
                 String session = sessions.get(i);
                 String content = "m" + i;
-                posted.add(posters.submit(() -> admin.post("/api/v1/sessions/" + session + "/messages", Map.of("content", content))
-                        .body().get("turnId").asText()));
+                posted.add(posters.submit(() -> poster.post("/api/v1/sessions/" + session + "/messages",
+                        Map.of("content", content, "idempotencyKey", "token-delivery-" + content)).body().get("turnId").asText()));
             }
             List<String> turns = new ArrayList<>();
             for (Future<String> turn : posted) {

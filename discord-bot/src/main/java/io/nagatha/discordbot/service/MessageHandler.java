@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -138,14 +139,19 @@ public class MessageHandler implements AutoCloseable {
             deliver(message, "Yes? Ask me anything.");
             return;
         }
-        ScheduledFuture<?> typingIndicator = typing.scheduleAtFixedRate(() -> showTyping(message.channelId()), 0,
-                settings.typingInterval().toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> firstTyping = CompletableFuture.runAsync(() -> showTyping(message.channelId()), typing);
+        long every = settings.typingInterval().toMillis();
+        ScheduledFuture<?> typingIndicator = typing.scheduleAtFixedRate(() -> showTyping(message.channelId()), every, every,
+                TimeUnit.MILLISECONDS);
         String text;
         try {
             text = answer(message);
         } finally {
             typingIndicator.cancel(false);
         }
+        // Typing that reached Discord after the reply would show Nagatha typing for seconds more; a
+        // typing call held up (rate-limited) delays the reply by 5 s at most.
+        firstTyping.completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
         deliver(message, text);
     }
 
