@@ -371,30 +371,34 @@ public final class FakeOpenAi implements AutoCloseable {
             send(events, 0, content);
         }
 
-        private void send(List<JsonNode> events, int next, int content) {
-            if (done) {
-                return;
+        /** Writes events from {@code from} on: back to back while there is no pause (a loop, so a long reply cannot overflow the stack). */
+        private void send(List<JsonNode> events, int from, int content) {
+            for (int next = from; !done; next++) {
+                if (next == reply.cutAfter) {
+                    done = true;
+                    finished();
+                    response.reset(); // the connection drops mid-body: no finish reason, no [DONE]
+                    return;
+                }
+                if (next == reply.endAfter) {
+                    end("");
+                    return;
+                }
+                if (next == reply.silentAfter) {
+                    return; // headers (and maybe some chunks) sent; now nothing, until the client gives up
+                }
+                if (next == events.size()) {
+                    end("data: [DONE]\n\n");
+                    return;
+                }
+                response.write("data: " + Json.encode(events.get(next)) + "\n\n");
+                Duration pause = next < content ? reply.chunkDelay : Duration.ZERO;
+                if (!pause.isZero()) {
+                    int after = next + 1;
+                    vertx.setTimer(pause.toMillis(), t -> send(events, after, content));
+                    return;
+                }
             }
-            if (next == reply.cutAfter) {
-                done = true;
-                finished();
-                response.reset(); // the connection drops mid-body: no finish reason, no [DONE]
-                return;
-            }
-            if (next == reply.endAfter) {
-                end("");
-                return;
-            }
-            if (next == reply.silentAfter) {
-                return; // headers (and maybe some chunks) sent; now nothing, until the client gives up
-            }
-            if (next == events.size()) {
-                end("data: [DONE]\n\n");
-                return;
-            }
-            response.write("data: " + Json.encode(events.get(next)) + "\n\n");
-            Duration pause = next < content ? reply.chunkDelay : Duration.ZERO;
-            later(pause, () -> send(events, next + 1, content));
         }
 
         private void end(String last) {
