@@ -11,6 +11,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.awaitility.Awaitility;
 
 /** A small thread-safe JSON client for tests that send many requests at once. */
 final class Http {
@@ -44,7 +46,7 @@ final class Http {
         return new Http(base, headers, retries);
     }
 
-    /** How many 503 answers this client was given (and retried). */
+    /** How many 503 answers this client was given. */
     int unavailableAnswers() {
         return unavailable.get();
     }
@@ -81,22 +83,26 @@ final class Http {
     }
 
     Reply send(String method, String path, Object body) {
-        Reply reply = once(method, path, body);
-        for (int retry = 0; retry < unavailableRetries && reply.status() == 503; retry++) {
-            unavailable.incrementAndGet();
-            sleep(reply.retryAfterSeconds());
-            reply = once(method, path, body);
+        Reply first = once(method, path, body);
+        if (first.status() != 503 || unavailableRetries == 0) {
+            return first;
         }
-        return reply;
-    }
-
-    private static void sleep(long seconds) {
-        try {
-            Thread.sleep(Duration.ofSeconds(seconds).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        // Asked again after each Retry-After, until it is no longer 503 or the retries are spent.
+        AtomicInteger tries = new AtomicInteger();
+        AtomicReference<Reply> last = new AtomicReference<>(first);
+        unavailable.incrementAndGet();
+        Awaitility.await().pollDelay(Duration.ofSeconds(first.retryAfterSeconds())).pollInterval(Duration.ofSeconds(first.retryAfterSeconds()))
+                .atMost(Duration.ofSeconds(first.retryAfterSeconds() * (unavailableRetries + 1) + 60))
+                .until(() -> {
+                    Reply reply = once(method, path, body);
+                    last.set(reply);
+                    boolean again = reply.status() == 503 && tries.incrementAndGet() < unavailableRetries;
+                    if (reply.status() == 503) {
+                        unavailable.incrementAndGet();
+                    }
+                    return !again;
+                });
+        return last.get();
     }
 
     private Reply once(String method, String path, Object body) {

@@ -100,7 +100,7 @@ class SessionConcurrencyIT {
             assertThat(client.get()).allMatch(status -> status == 200 || status == 202);
         }
         pool.shutdown();
-        System.out.printf("SessionConcurrencyIT: 503 answers retried: %d%n",
+        System.out.printf("SessionConcurrencyIT: 503 answers met (each retried while retries were left): %d%n",
                 gateways.stream().mapToInt(Http::unavailableAnswers).sum());
 
         int turnsPerSession = CLIENTS / SESSIONS * POSTS_PER_CLIENT;

@@ -5,6 +5,8 @@ import io.nagatha.cli.CliException;
 import io.nagatha.cli.ExitCodes;
 import io.nagatha.contracts.EventTypes;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -26,7 +28,8 @@ public final class ResumingSocket {
     private final Consumer<CliException> onFatal;
     private final int maxAttempts;
     private volatile SessionSocket socket;
-    private volatile boolean closed;
+    /** Counted down by {@link #close}: it also ends a reconnect's wait at once. */
+    private final CountDownLatch closing = new CountDownLatch(1);
     private String lastEventId;
 
     /** {@code maxAttempts} reconnects in a row before giving up ({@code onFatal}); 0 for no limit. */
@@ -47,7 +50,7 @@ public final class ResumingSocket {
     }
 
     public void close() {
-        closed = true;
+        closing.countDown();
         SessionSocket current = socket;
         if (current != null) {
             current.close();
@@ -74,8 +77,12 @@ public final class ResumingSocket {
         onEvent.accept(event);
     }
 
+    private boolean closed() {
+        return closing.getCount() == 0;
+    }
+
     private void dropped(int code) {
-        if (closed) {
+        if (closed()) {
             return;
         }
         CliException fatal = SessionSocket.closeProblem(code);
@@ -91,9 +98,11 @@ public final class ResumingSocket {
     private void reconnect(int code) {
         onNotice.accept("(connection to the gateway lost" + (code > 0 ? ", code " + code : "") + "; reconnecting...)");
         Duration backoff = FIRST_BACKOFF;
-        for (int attempt = 1; !closed && (maxAttempts == 0 || attempt <= maxAttempts); attempt++) {
+        for (int attempt = 1; maxAttempts == 0 || attempt <= maxAttempts; attempt++) {
             try {
-                Thread.sleep(backoff.toMillis());
+                if (closing.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return; // closed while waiting to try again
+                }
                 String since;
                 synchronized (this) {
                     since = lastEventId;
@@ -111,7 +120,7 @@ public final class ResumingSocket {
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
-        if (!closed) {
+        if (!closed()) {
             onFatal.accept(new CliException(ExitCodes.UNREACHABLE, "lost the connection to the gateway at " + gateway.config().url()
                     + " and could not reconnect"));
         }

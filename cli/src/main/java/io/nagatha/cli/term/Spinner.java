@@ -1,17 +1,28 @@
 package io.nagatha.cli.term;
 
 import java.io.PrintWriter;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /** A progress indicator on one terminal line while no token has arrived yet; only ever started on a TTY. */
 public final class Spinner {
 
     private static final String FRAMES = "|/-\\";
     private static final long FRAME_MILLIS = 120;
+    private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "nagatha-spinner");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final PrintWriter out;
     private final Object lock;
     private final String label;
-    private Thread thread;
+    private ScheduledFuture<?> frames;
+    private long started;
+    private int frame;
     private boolean shown;
 
     /** {@code lock} is the lock every write to {@code out} holds, so a frame never lands inside a reply. */
@@ -23,23 +34,23 @@ public final class Spinner {
 
     public void start() {
         synchronized (lock) {
-            if (thread != null) {
+            if (frames != null) {
                 return;
             }
-            thread = new Thread(this::spin, "nagatha-spinner");
-            thread.setDaemon(true);
-            thread.start();
+            started = System.nanoTime();
+            frame = 0;
+            frames = TIMER.scheduleAtFixedRate(this::draw, 0, FRAME_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
     /** Stops and wipes the indicator's line; safe to call often (every event calls it). */
     public void stop() {
         synchronized (lock) {
-            if (thread == null) {
+            if (frames == null) {
                 return;
             }
-            thread.interrupt();
-            thread = null;
+            frames.cancel(false);
+            frames = null;
             if (shown) {
                 out.print("\r\033[K");
                 out.flush();
@@ -48,23 +59,15 @@ public final class Spinner {
         }
     }
 
-    private void spin() {
-        long started = System.nanoTime();
-        for (int i = 0; ; i++) {
-            synchronized (lock) {
-                if (thread != Thread.currentThread()) {
-                    return;
-                }
-                long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-                out.print("\r" + FRAMES.charAt(i % FRAMES.length()) + " " + label + (seconds > 0 ? " (" + seconds + " s)" : ""));
-                out.flush();
-                shown = true;
+    private void draw() {
+        synchronized (lock) {
+            if (frames == null) {
+                return; // stopped while this frame waited for the lock
             }
-            try {
-                Thread.sleep(FRAME_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            out.print("\r" + FRAMES.charAt(frame++ % FRAMES.length()) + " " + label + (seconds > 0 ? " (" + seconds + " s)" : ""));
+            out.flush();
+            shown = true;
         }
     }
 }

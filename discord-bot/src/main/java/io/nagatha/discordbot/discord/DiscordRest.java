@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What the bot sends to Discord's REST API: channel messages, the typing indicator and the
@@ -20,6 +22,8 @@ public class DiscordRest {
     private static final int RATE_LIMIT_RETRIES = 3;
 
     private final JsonHttp http;
+    /** Counted down by {@link #close}: ends a wait for Discord's rate limit at once. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     public DiscordRest(String apiBase, String botToken) {
         this.http = new JsonHttp(apiBase, Map.of("Authorization", "Bot " + botToken,
@@ -68,7 +72,7 @@ public class DiscordRest {
             int status = response.statusCode();
             if (status == 429 && attempt < RATE_LIMIT_RETRIES) {
                 double seconds = JsonHttp.json(response).path("retry_after").asDouble(1);
-                sleep(Duration.ofMillis((long) (Math.min(seconds, 30) * 1000)));
+                waitOrStop((long) (Math.min(seconds, 30) * 1000));
                 continue;
             }
             if (status >= 300) {
@@ -78,9 +82,16 @@ public class DiscordRest {
         }
     }
 
-    private static void sleep(Duration duration) {
+    /** Stops waiting out rate limits: a request waiting for one fails now. */
+    public void close() {
+        closing.countDown();
+    }
+
+    private void waitOrStop(long millis) {
         try {
-            Thread.sleep(duration.toMillis());
+            if (closing.await(millis, TimeUnit.MILLISECONDS)) {
+                throw new DiscordFailure("the bot is stopping");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DiscordFailure("interrupted");

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +51,8 @@ public class MessageHandler implements AutoCloseable {
     private final ScheduledExecutorService typing = Executors.newSingleThreadScheduledExecutor(daemon("discord-typing"));
     private final Set<String> seen;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Counted down by {@link #close}: ends a wait to retry at once. */
+    private final CountDownLatch closing = new CountDownLatch(1);
 
     public MessageHandler(NagathaClient nagatha, DiscordRest discord, AutoChat autoChat, Settings settings, MeterRegistry metrics,
             Clock clock) {
@@ -184,7 +187,7 @@ public class MessageHandler implements AutoCloseable {
                 }
                 LOG.infof("message %s: Nagatha unreachable (%s), try %d of %d in %d ms", message.messageId(), e.getMessage(),
                         failures + 1, settings.retryAttempts(), wait.toMillis());
-                sleep(wait);
+                waitOrStop(wait);
             } catch (NagathaClient.Refused e) {
                 metrics.counter("nagatha.discord.bot.messages", "outcome", "refused").increment();
                 return "Sorry: " + e.getMessage();
@@ -243,9 +246,11 @@ public class MessageHandler implements AutoCloseable {
         };
     }
 
-    private static void sleep(Duration duration) {
+    private void waitOrStop(Duration duration) {
         try {
-            Thread.sleep(duration.toMillis());
+            if (closing.await(duration.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the bot is stopping");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting to retry", e);
@@ -262,6 +267,8 @@ public class MessageHandler implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
+        discord.close();
         workers.shutdownNow();
         typing.shutdownNow();
     }
